@@ -1,0 +1,33 @@
+import type { Logger } from 'pino';
+import type { Principal } from './auth/principal';
+import { AppError, ErrorCode } from './errors';
+import type { Services } from '../services';
+
+/** Everything a resolver may use, built once per request (or once per websocket connection). */
+export interface Context {
+  requestId: string;
+  ip: string;
+  userAgent: string | null;
+  principal: Principal | null;
+  services: Services;
+  log: Logger;
+}
+
+export interface Credentials {
+  authorization?: string | undefined;
+}
+
+/** `Bearer <token>` → the token; no header → null; anything else is refused. */
+export function bearerToken({ authorization }: Credentials): string | null {
+  if (authorization === undefined || authorization === '') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) throw new AppError(ErrorCode.UNAUTHENTICATED, 'The Authorization header must be "Bearer <token>".');
+  return match[1]!;
+}
+
+/** Resolves who is calling. A credential that is present but not valid is refused (401), never ignored. */
+export async function resolvePrincipal(services: Services, credentials: Credentials): Promise<Principal | null> {
+  const token = bearerToken(credentials);
+  if (token === null) return null;
+  return services.accounts.authenticate(token);
+}

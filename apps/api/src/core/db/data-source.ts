@@ -1,0 +1,54 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DataSource, type DataSourceOptions } from 'typeorm';
+import type { Config } from '../../config';
+import { PasswordReset } from '../../modules/accounts/password-reset.entity';
+import { Session } from '../../modules/accounts/session.entity';
+import { User } from '../../modules/accounts/user.entity';
+import { Accounts1764230000000 } from './migrations/1764230000000-accounts';
+
+export const entities = [User, Session, PasswordReset];
+export const migrations = [Accounts1764230000000];
+
+/** One data source for both databases; the schema comes only from migrations. */
+export function createDataSource(database: Config['database']): DataSource {
+  const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
+  let options: DataSourceOptions;
+  if (database.type === 'sqlite') {
+    mkdirSync(path.dirname(database.path), { recursive: true });
+    options = {
+      ...common,
+      type: 'better-sqlite3',
+      database: database.path,
+      // WAL lets readers go on while one writer writes; wait instead of failing when the file is busy.
+      prepareDatabase: (db: { pragma: (sql: string) => unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('busy_timeout = 5000');
+        db.pragma('foreign_keys = ON');
+      },
+    };
+  } else {
+    options = {
+      ...common,
+      type: 'mysql',
+      url: database.url,
+      timezone: 'Z',
+      charset: 'utf8mb4_unicode_ci',
+      poolSize: 10,
+    };
+  }
+  return new DataSource(options);
+}
+
+/** Connects and applies any pending migrations; returns how many ran. */
+export async function openDatabase(database: Config['database']): Promise<{ dataSource: DataSource; applied: number }> {
+  const dataSource = createDataSource(database);
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    return { dataSource, applied: applied.length };
+  } catch (error) {
+    await dataSource.destroy();
+    throw error;
+  }
+}

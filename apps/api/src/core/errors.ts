@@ -1,0 +1,112 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { ArgumentValidationError } from 'type-graphql';
+import type { ValidationError } from 'class-validator';
+import type { Logger } from 'pino';
+
+/** The contract's error codes (shared/contract/README.md). Nothing else reaches a client. */
+export enum ErrorCode {
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  NOT_FOUND = 'NOT_FOUND',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  CONFLICT = 'CONFLICT',
+  RATE_LIMITED = 'RATE_LIMITED',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.UNAUTHENTICATED]: 401,
+  [ErrorCode.RATE_LIMITED]: 429,
+};
+
+/**
+ * A failure the caller should see. Services throw these (usually through a module's
+ * errors file); `formatError` below turns them into GraphQL errors with `extensions.code`.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  /** One bad field: `extensions.fields` maps each bad input field to its message. */
+  static badInput(field: string, message: string): AppError {
+    return new AppError(ErrorCode.BAD_USER_INPUT, message, { fields: { [field]: message } });
+  }
+
+  static rateLimited(message: string, retryAfterSeconds: number): AppError {
+    return new AppError(ErrorCode.RATE_LIMITED, message, { retryAfterSeconds });
+  }
+
+  /** For failures while building the request context, where Apollo needs the HTTP status on the error. */
+  toGraphQLError(): GraphQLError {
+    const status = HTTP_STATUS[this.code];
+    return new GraphQLError(this.message, {
+      extensions: { code: this.code, ...this.extensions, ...(status ? { http: { status } } : {}) },
+    });
+  }
+}
+
+/** Apollo's own codes for a request that could not be run: all of them are the caller's bad input. */
+const REQUEST_ERRORS = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+]);
+
+const CONTRACT_CODES = new Set<string>(Object.values(ErrorCode));
+
+/** class-validator's errors as `{ field: first message }`, nested fields dotted (`address.city`). */
+function fieldsOf(errors: ValidationError[], prefix = ''): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const error of errors) {
+    const name = `${prefix}${error.property}`;
+    const first = Object.values(error.constraints ?? {})[0];
+    if (first) fields[name] = first;
+    if (error.children?.length) Object.assign(fields, fieldsOf(error.children, `${name}.`));
+  }
+  return fields;
+}
+
+/** The one place where errors become what a client sees. Unknown errors are logged and masked. */
+export function formatError(logger: Logger, exposeStack: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+
+    if (original instanceof AppError) {
+      return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
+    }
+    if (original instanceof ArgumentValidationError) {
+      const fields = fieldsOf((original.extensions.validationErrors ?? []) as ValidationError[]);
+      const message = Object.values(fields)[0] ?? 'The input is not valid.';
+      return { ...base, message, extensions: { code: ErrorCode.BAD_USER_INPUT, fields } };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && CONTRACT_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+      const { stacktrace: _stack, http: _http, ...rest } = formatted.extensions ?? {};
+      return { ...base, extensions: { ...rest, code } };
+    }
+    if (typeof code === 'string' && REQUEST_ERRORS.has(code)) {
+      return { ...base, extensions: { code: ErrorCode.BAD_USER_INPUT, reason: code } };
+    }
+    logger.error({ err: original }, 'unexpected error in a GraphQL operation');
+    return {
+      message: 'Something went wrong on our side. Please try again.',
+      path: formatted.path,
+      extensions: {
+        code: ErrorCode.INTERNAL_SERVER_ERROR,
+        ...(exposeStack && original instanceof Error ? { stacktrace: original.stack?.split('\n') } : {}),
+      },
+    };
+  };
+}

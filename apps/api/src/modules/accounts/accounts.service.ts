@@ -1,0 +1,220 @@
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Logger } from 'pino';
+import { IsNull, QueryFailedError, type DataSource } from 'typeorm';
+import type { UserPrincipal } from '../../core/auth/principal';
+import { addHours, addMinutes, type Clock } from '../../core/clock';
+import { composeMail, type Mailer } from '../../core/mail';
+import { describeWait, type LimitRule, type RateLimits } from '../../core/rate-limit';
+import { AppError } from '../../core/errors';
+import { newId, randomToken, sha256 } from '../../core/secrets';
+import { normalizeEmail } from '../../core/validation';
+import { AccountErrors } from './accounts.errors';
+import type { LogInInput, SignUpInput } from './accounts.inputs';
+import { decoyHash, hashPassword, verifyPassword } from './password';
+import { PasswordReset } from './password-reset.entity';
+import { Session } from './session.entity';
+import { User } from './user.entity';
+
+export const LIMITS = {
+  loginFailuresPerEmail: { name: 'login-email', points: 5, durationSeconds: 15 * 60 },
+  loginFailuresPerAddress: { name: 'login-ip', points: 30, durationSeconds: 15 * 60 },
+  resetsPerEmail: { name: 'reset-email', points: 3, durationSeconds: 60 * 60 },
+  resetsPerAddress: { name: 'reset-ip', points: 20, durationSeconds: 60 * 60 },
+  signUpsPerAddress: { name: 'signup-ip', points: 50, durationSeconds: 60 * 60 },
+} satisfies Record<string, LimitRule>;
+
+const RESET_LINK_MINUTES = 60;
+const ISSUER = 'partner-portal';
+const AUDIENCE = 'partner-portal:session';
+
+export interface RequestMeta {
+  ip: string;
+  userAgent: string | null;
+}
+
+export interface AccountsDeps {
+  dataSource: DataSource;
+  clock: Clock;
+  mailer: Mailer;
+  limits: RateLimits;
+  logger: Logger;
+  jwtSecret: Uint8Array;
+  sessionTtlHours: number;
+  publicUrl: string;
+}
+
+/** Accounts and sessions: sign up, log in and out, password reset, and turning a token into a caller. */
+export class AccountsService {
+  constructor(private readonly deps: AccountsDeps) {}
+
+  private get users() {
+    return this.deps.dataSource.getRepository(User);
+  }
+
+  private get sessions() {
+    return this.deps.dataSource.getRepository(Session);
+  }
+
+  userById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async signUp(input: SignUpInput, meta: RequestMeta): Promise<{ token: string; user: User }> {
+    await this.deps.limits.enforce(LIMITS.signUpsPerAddress, meta.ip, 'Too many sign-ups from this address.');
+    const email = normalizeEmail(input.email);
+    if (await this.users.existsBy({ email })) throw AccountErrors.emailTaken();
+    const user = this.users.create({
+      id: newId(),
+      email,
+      name: input.name.trim(),
+      passwordHash: await hashPassword(input.password),
+      createdAt: this.deps.clock.now(),
+    });
+    try {
+      await this.users.insert(user);
+    } catch (error) {
+      // Two sign-ups with one email at the same moment: the unique index decides.
+      if (error instanceof QueryFailedError && /unique|duplicate/i.test(error.message)) throw AccountErrors.emailTaken();
+      throw error;
+    }
+    return { token: await this.startSession(user.id, meta), user };
+  }
+
+  async logIn(input: LogInInput, meta: RequestMeta): Promise<{ token: string; user: User }> {
+    const email = normalizeEmail(input.email);
+    const { limits } = this.deps;
+    const wait = Math.max(
+      await limits.blockedFor(LIMITS.loginFailuresPerEmail, email),
+      await limits.blockedFor(LIMITS.loginFailuresPerAddress, meta.ip),
+    );
+    if (wait > 0) throw tooManyAttempts(wait);
+
+    const user = await this.users.findOneBy({ email });
+    // Unknown emails are checked against a decoy hash, so both failures take as long and read the same.
+    const valid = await verifyPassword(input.password, user?.passwordHash ?? (await decoyHash()));
+    if (!user || !valid) {
+      const over = Math.max(
+        await limits.hit(LIMITS.loginFailuresPerEmail, email),
+        await limits.hit(LIMITS.loginFailuresPerAddress, meta.ip),
+      );
+      if (over > 0) throw tooManyAttempts(over);
+      throw AccountErrors.badCredentials();
+    }
+    await limits.reset(LIMITS.loginFailuresPerEmail, email);
+    return { token: await this.startSession(user.id, meta), user };
+  }
+
+  async logOut(principal: UserPrincipal): Promise<void> {
+    await this.sessions.update({ id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() });
+  }
+
+  /** Always answers the same; mails a single-use link (valid one hour) only when the account exists. */
+  async requestPasswordReset(rawEmail: string, meta: RequestMeta): Promise<void> {
+    const email = normalizeEmail(rawEmail);
+    const { limits } = this.deps;
+    await limits.enforce(LIMITS.resetsPerAddress, meta.ip, 'Too many reset requests from this address.');
+    await limits.enforce(LIMITS.resetsPerEmail, email, 'Too many reset requests for this email.');
+    const user = await this.users.findOneBy({ email });
+    if (!user) return;
+    const token = randomToken();
+    const now = this.deps.clock.now();
+    await this.deps.dataSource.getRepository(PasswordReset).insert({
+      id: newId(),
+      userId: user.id,
+      tokenHash: sha256(token),
+      createdAt: now,
+      expiresAt: addMinutes(now, RESET_LINK_MINUTES),
+      usedAt: null,
+    });
+    const url = `${this.deps.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
+    // Not awaited: the answer must not take longer for a real account than for an unknown one.
+    this.deps.mailer
+      .send(
+        composeMail(user.email, {
+          subject: 'Reset your Partner Portal password',
+          paragraphs: [
+            `Hi ${user.name},`,
+            'Someone (hopefully you) asked to reset the password of your Partner Portal account. The link below works once, for the next hour.',
+          ],
+          action: { label: 'Choose a new password', url },
+          footer: "If you didn't ask for this, ignore this mail: your password stays as it is.",
+        }),
+      )
+      .catch((error: unknown) => this.deps.logger.error({ err: error, userId: user.id }, 'password reset mail failed'));
+  }
+
+  /** Uses a reset link once: sets the password, ends every session of the account, and starts a new one. */
+  async resetPassword(token: string, password: string, meta: RequestMeta): Promise<{ token: string; user: User }> {
+    const now = this.deps.clock.now();
+    const passwordHash = await hashPassword(password);
+    const userId = await this.deps.dataSource.transaction(async (tx) => {
+      const resets = tx.getRepository(PasswordReset);
+      const reset = await resets.findOneBy({ tokenHash: sha256(token) });
+      if (!reset) throw AccountErrors.invalidResetLink();
+      if (reset.usedAt) throw AccountErrors.usedResetLink();
+      if (reset.expiresAt.getTime() <= now.getTime()) throw AccountErrors.expiredResetLink();
+      // The conditional update is what makes the link single-use, even under concurrent requests.
+      const claimed = await resets.update({ id: reset.id, usedAt: IsNull() }, { usedAt: now });
+      if (claimed.affected !== 1) throw AccountErrors.usedResetLink();
+      await tx.getRepository(User).update({ id: reset.userId }, { passwordHash });
+      await tx.getRepository(Session).update({ userId: reset.userId, revokedAt: IsNull() }, { revokedAt: now });
+      return reset.userId;
+    });
+    const user = await this.users.findOneByOrFail({ id: userId });
+    await this.deps.limits.reset(LIMITS.loginFailuresPerEmail, user.email);
+    return { token: await this.startSession(user.id, meta), user };
+  }
+
+  /** A session token → the person behind it, if its server-side session is still open. */
+  async authenticate(token: string): Promise<UserPrincipal> {
+    const now = this.deps.clock.now();
+    let sessionId: string;
+    let userId: string;
+    try {
+      const { payload } = await jwtVerify(token, this.deps.jwtSecret, {
+        algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        currentDate: now,
+        requiredClaims: ['sub', 'jti', 'exp'],
+      });
+      sessionId = payload.jti!;
+      userId = payload.sub!;
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw AccountErrors.sessionEnded();
+      if (error instanceof joseErrors.JOSEError) throw AccountErrors.invalidSession();
+      throw error;
+    }
+    const session = await this.sessions.findOneBy({ id: sessionId });
+    if (!session || session.userId !== userId) throw AccountErrors.invalidSession();
+    if (session.revokedAt || session.expiresAt.getTime() <= now.getTime()) throw AccountErrors.sessionEnded();
+    return { kind: 'user', userId, sessionId };
+  }
+
+  private async startSession(userId: string, meta: RequestMeta): Promise<string> {
+    const now = this.deps.clock.now();
+    const session: Session = {
+      id: newId(),
+      userId,
+      createdAt: now,
+      expiresAt: addHours(now, this.deps.sessionTtlHours),
+      revokedAt: null,
+      ip: meta.ip.slice(0, 64),
+      userAgent: meta.userAgent?.slice(0, 255) ?? null,
+    };
+    await this.sessions.insert(session);
+    return new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject(userId)
+      .setJti(session.id)
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(session.expiresAt.getTime() / 1000))
+      .sign(this.deps.jwtSecret);
+  }
+}
+
+function tooManyAttempts(seconds: number): AppError {
+  return AppError.rateLimited(`Too many failed attempts. Try again in ${describeWait(seconds)}.`, seconds);
+}

@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { authChecker, requireAccessRule } from './core/auth/access';
+import { DateTimeScalar } from './core/scalars';
+import { AccountsResolver } from './modules/accounts/accounts.resolver';
+
+export const resolvers = [AccountsResolver] as const;
+
+/** The executable schema: validation on, deny-by-default access, the contract's scalar names. */
+export function buildGraphQLSchema(): Promise<GraphQLSchema> {
+  return buildSchema({
+    resolvers,
+    validate: { forbidUnknownValues: false },
+    authChecker,
+    authMode: 'error',
+    globalMiddlewares: [requireAccessRule],
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    emitSchemaFile: false,
+  });
+}
+
+/** The SDL as committed in packages/schema: sorted, so the file only changes when the API does. */
+export const printSortedSchema = (schema: GraphQLSchema): string => `${printSchema(lexicographicSortSchema(schema))}\n`;

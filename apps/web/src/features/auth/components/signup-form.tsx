@@ -1,0 +1,92 @@
+import { useMutation } from '@apollo/client/react';
+import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useDocumentTitle } from '@mantine/hooks';
+import { AnchorLink } from '../../../components/links';
+import { useState } from 'react';
+import { CenteredLayout } from '../../../components/centered-layout';
+import { useSession } from '../hooks/use-session';
+import { SignUpMutation } from '../operations';
+import { applyServerError } from '../server-errors';
+import { PASSWORD_MIN, validateEmail, validateName, validateNewPassword } from '../validation';
+import { FormError } from './form-error';
+
+export function SignUpForm({ redirect }: { redirect?: string }) {
+  useDocumentTitle('Sign up · Partner Portal');
+  const [signUp, { loading }] = useMutation(SignUpMutation);
+  const { signIn } = useSession();
+  const [formError, setFormError] = useState<string | null>(null);
+  const form = useForm({
+    mode: 'uncontrolled',
+    initialValues: { name: '', email: '', password: '' },
+    validate: { name: validateName, email: validateEmail, password: validateNewPassword },
+  });
+
+  const handleSubmit = form.onSubmit(async (values) => {
+    setFormError(null);
+    try {
+      const { data } = await signUp({
+        variables: {
+          input: { name: values.name.trim(), email: values.email.trim(), password: values.password },
+        },
+      });
+      if (data) await signIn(data.signUp, redirect);
+    } catch (error) {
+      setFormError(
+        applyServerError(form, error, ['name', 'email', 'password'] as const, {
+          conflictField: 'email',
+        }),
+      );
+    }
+  });
+
+  return (
+    <CenteredLayout
+      title="Create your account"
+      description="Manage your team, API keys and usage in one place."
+      footer={
+        <>
+          Already have an account?{' '}
+          <AnchorLink to="/login" search={redirect ? { redirect } : {}} fw={500}>
+            Log in
+          </AnchorLink>
+        </>
+      }
+    >
+      <form onSubmit={handleSubmit} noValidate>
+        <Stack gap="md">
+          <FormError>{formError}</FormError>
+          <TextInput
+            label="Name"
+            autoComplete="name"
+            placeholder="Ada Lovelace"
+            required
+            key={form.key('name')}
+            {...form.getInputProps('name')}
+          />
+          <TextInput
+            label="Work email"
+            type="email"
+            autoComplete="email"
+            placeholder="you@company.com"
+            required
+            key={form.key('email')}
+            {...form.getInputProps('email')}
+          />
+          <PasswordInput
+            label="Password"
+            description={`At least ${PASSWORD_MIN} characters.`}
+            autoComplete="new-password"
+            placeholder="Choose a password"
+            required
+            key={form.key('password')}
+            {...form.getInputProps('password')}
+          />
+          <Button type="submit" fullWidth loading={loading} mt="xs">
+            Create account
+          </Button>
+        </Stack>
+      </form>
+    </CenteredLayout>
+  );
+}
