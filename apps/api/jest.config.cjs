@@ -1,4 +1,4 @@
-/** Unit tests sit beside the code (src/**/*.test.ts); integration tests in test/ start the real server. */
+// Unit tests sit beside the code (src/**/*.test.ts); integration tests in test/ start the real server.
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/src', '<rootDir>/test'],

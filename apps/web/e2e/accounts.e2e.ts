@@ -1,0 +1,174 @@
+import type { Page } from 'playwright-core';
+import { launchBrowser, type Browser } from './support/browser';
+import { startPortal, type Portal } from './support/portal';
+import { startMailCatcher, type MailCatcher } from './support/smtp';
+
+/**
+ * The walking skeleton's main journey in a real browser against the real built portal:
+ * sign up, log out and in, reset the password through a real email, and the guards.
+ */
+describe('accounts and sessions', () => {
+  let mail: MailCatcher;
+  let portal: Portal;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  const shots = process.env.E2E_SCREENSHOTS_DIR;
+
+  const email = `e2e-${Date.now()}@example.test`;
+  const name = 'Erin Example';
+  const firstPassword = 'first-password-123';
+  const newPassword = 'second-password-456';
+
+  beforeAll(async () => {
+    mail = await startMailCatcher();
+    portal = await startPortal({ smtpPort: mail.port });
+    browser = await launchBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await portal?.stop();
+    await mail?.close();
+    if (problems.length > 0) console.log(problems.join('\n'));
+  });
+
+  const url = (path: string) => `${portal.url}${path}`;
+  const pathOf = () => {
+    const u = new URL(page.url());
+    return u.pathname + u.search;
+  };
+
+  async function expectDashboard() {
+    await page.waitForURL((u) => u.pathname === '/');
+    const greeting = page.getByTestId('greeting');
+    await greeting.waitFor();
+    expect(await greeting.textContent()).toContain(`Welcome, ${name}`);
+  }
+
+  async function logOut() {
+    await page.getByRole('button', { name: 'Account menu' }).click();
+    const item = page.getByRole('menuitem', { name: 'Log out' });
+    await item.waitFor();
+    expect(await page.getByRole('menu').textContent()).toContain(email);
+    await item.click();
+    await page.waitForURL((u) => u.pathname === '/login');
+    expect(await page.evaluate(() => localStorage.getItem('pp.token'))).toBeNull();
+  }
+
+  async function fillLogin(password: string) {
+    await page.getByLabel(/^Email/).fill(email);
+    await page.getByLabel(/^Password/).fill(password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+  }
+
+  it('signs up, logs out and in, resets the password, and guards routes', async () => {
+    // A guarded page sends a signed-out visitor to the login page.
+    await page.goto(url('/'));
+    await page.waitForURL((u) => u.pathname === '/login');
+    expect(new URL(page.url()).searchParams.get('redirect')).toBe('/');
+    await page.getByRole('heading', { name: 'Log in to your account' }).waitFor();
+    if (shots) await page.screenshot({ path: `${shots}/login.png`, fullPage: true });
+
+    // Sign up.
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.waitForURL((u) => u.pathname === '/signup');
+    await page.getByLabel(/^Name/).fill(name);
+    await page.getByLabel(/email/i).fill('not-an-email');
+    await page.getByLabel(/^Password/).fill(firstPassword);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Enter a valid email address.').waitFor(); // client-side check
+    await page.getByLabel(/email/i).fill(email);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await expectDashboard();
+    expect(await page.evaluate(() => localStorage.getItem('pp.token'))).toBeTruthy();
+    if (shots) await page.screenshot({ path: `${shots}/dashboard.png`, fullPage: true });
+
+    // Signed in: /login and /signup lead to the app.
+    await page.goto(url('/login'));
+    await expectDashboard();
+
+    // Unknown pages get a 404 page.
+    await page.goto(url('/no-such-page'));
+    await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    await page.goto(url('/'));
+    await expectDashboard();
+
+    // Log out through the account menu, log in again, log out again.
+    await logOut();
+    await fillLogin(firstPassword);
+    await expectDashboard();
+    await logOut();
+
+    // The same email cannot sign up twice: the server's CONFLICT lands on the email field.
+    await page.goto(url('/signup'));
+    await page.getByLabel(/^Name/).fill(name);
+    await page.getByLabel(/email/i).fill(email);
+    await page.getByLabel(/^Password/).fill(firstPassword);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const emailField = page.getByLabel(/email/i);
+    await page.waitForFunction(
+      () => document.querySelector('input[type="email"]')?.getAttribute('aria-invalid') === 'true',
+    );
+    expect(await emailField.getAttribute('aria-invalid')).toBe('true');
+
+    // Forgot password: request a link, receive it by email.
+    await page.goto(url('/login'));
+    await page.getByRole('link', { name: 'Forgot password?' }).click();
+    await page.waitForURL((u) => u.pathname === '/forgot-password');
+    await page.getByLabel(/^Email/).fill(email);
+    await page.getByRole('button', { name: 'Send reset link' }).click();
+    await page.getByText('If an account exists for').waitFor();
+
+    const message = await mail.waitForMessage(email, 10_000);
+    expect(typeof message.text).toBe('string');
+    expect(message.text?.length).toBeGreaterThan(0);
+    expect(typeof message.html).toBe('string');
+    expect((message.html as string).length).toBeGreaterThan(0);
+    const escaped = portal.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const match = new RegExp(`${escaped}/reset-password\\?token=[^\\s"'<>)\\]]+`).exec(
+      message.text ?? '',
+    );
+    expect(match).not.toBeNull();
+    const resetLink = match![0];
+
+    // Open the link and choose a new password: signed in on the dashboard.
+    await page.goto(resetLink);
+    await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+    await page.getByLabel(/^New password/).fill(newPassword);
+    await page.getByLabel(/^Confirm new password/).fill(`${newPassword}x`);
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await page.getByText('The passwords do not match.').waitFor();
+    await page.getByLabel(/^Confirm new password/).fill(newPassword);
+    await page.getByRole('button', { name: 'Set new password' }).click();
+    await expectDashboard();
+    await logOut();
+
+    // The old password no longer works; the server's message is shown.
+    await fillLogin(firstPassword);
+    const error = page.getByTestId('form-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('Email or password is incorrect.');
+    expect(new URL(page.url()).pathname).toBe('/login');
+
+    // The new one does.
+    await page.getByLabel(/^Password/).fill(newPassword);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expectDashboard();
+    await logOut();
+
+    // A guarded deep link survives the detour through the login page.
+    await page.goto(url('/?x=1'));
+    await page.waitForURL((u) => u.pathname === '/login');
+    expect(new URL(page.url()).searchParams.get('redirect')).toBe('/?x=1');
+    await fillLogin(newPassword);
+    await page.waitForURL((u) => u.pathname === '/' && u.search === '?x=1');
+    expect(pathOf()).toBe('/?x=1');
+    await page.getByTestId('greeting').waitFor();
+
+    expect(problems).toEqual([]);
+  });
+});
