@@ -37,6 +37,7 @@ export interface PortalOptions {
 
 export interface Portal {
   config: Config;
+  httpServer: http.Server;
   logger: Logger;
   dataSource: DataSource;
   services: Services;
@@ -142,7 +143,8 @@ function assemble(parts: Parts): Portal {
       onNext: (_ctx, _id, _payload, _args, result) => {
         const errors = (result as ExecutionResult).errors;
         if (!errors?.length) return result;
-        return { ...result, errors: errors.map((e) => format(e.toJSON(), e)) } as unknown as ExecutionResult;
+        // Sent as JSON: formatted errors serialize exactly like GraphQLErrors.
+        return { ...result, errors: errors.map((e) => format(e.toJSON(), e)) };
       },
       onError: (_ctx, _id, _payload, errors) =>
         errors.map((e) => {
@@ -239,7 +241,7 @@ function assemble(parts: Parts): Portal {
   };
   const context = ({ req, res }: { req: Request; res: Response }): Promise<Context> =>
     Promise.resolve({
-      requestId: String(req.id),
+      requestId: String(req.id as string),
       ip: req.ip ?? 'unknown',
       userAgent: req.headers['user-agent'] ?? null,
       principal: (res.locals.principal as Principal | null | undefined) ?? null,
@@ -282,6 +284,7 @@ function assemble(parts: Parts): Portal {
   let stopping: Promise<void> | undefined;
   return {
     config,
+    httpServer,
     logger,
     dataSource,
     services,
@@ -302,7 +305,7 @@ function assemble(parts: Parts): Portal {
         if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         mailer.close();
         await redis?.quit().catch(() => redis?.disconnect());
-        await dataSource.destroy();
+        if (dataSource.isInitialized) await dataSource.destroy();
       })();
       return stopping;
     },

@@ -51,6 +51,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   WEB_DIST: z.string().min(1).optional(),
+  GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
+  GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
+  GRAPHQL_MAX_COST: z.coerce.number().int().min(1).max(1_000_000).default(5000),
 });
 
 /** Reads and checks the environment; throws a ConfigError naming the first bad variable. */
@@ -88,7 +91,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true',
     webDist: path.resolve(e.WEB_DIST ?? path.join(__dirname, '..', '..', 'web', 'dist')),
-    limits: { bodyBytes: 100 * 1024, queryDepth: 10, aliases: 15, cost: 5000, tokens: 2000 },
+    limits: {
+      bodyBytes: 100 * 1024,
+      queryDepth: e.GRAPHQL_MAX_DEPTH,
+      aliases: e.GRAPHQL_MAX_ALIASES,
+      cost: e.GRAPHQL_MAX_COST,
+      tokens: 2000,
+    },
   };
 }
 

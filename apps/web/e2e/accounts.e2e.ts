@@ -94,6 +94,7 @@ describe('accounts and sessions', () => {
     // Unknown pages get a 404 page.
     await page.goto(url('/no-such-page'));
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    if (shots) await page.screenshot({ path: `${shots}/not-found.png` });
     await page.goto(url('/'));
     await expectDashboard();
 
@@ -114,6 +115,7 @@ describe('accounts and sessions', () => {
       () => document.querySelector('input[type="email"]')?.getAttribute('aria-invalid') === 'true',
     );
     expect(await emailField.getAttribute('aria-invalid')).toBe('true');
+    if (shots) await page.screenshot({ path: `${shots}/signup-conflict.png` });
 
     // Forgot password: request a link, receive it by email.
     await page.goto(url('/login'));
@@ -122,6 +124,7 @@ describe('accounts and sessions', () => {
     await page.getByLabel(/^Email/).fill(email);
     await page.getByRole('button', { name: 'Send reset link' }).click();
     await page.getByText('If an account exists for').waitFor();
+    if (shots) await page.screenshot({ path: `${shots}/forgot-sent.png` });
 
     const message = await mail.waitForMessage(email, 10_000);
     expect(typeof message.text).toBe('string');
@@ -152,6 +155,7 @@ describe('accounts and sessions', () => {
     const error = page.getByTestId('form-error');
     await error.waitFor();
     expect(await error.textContent()).toContain('Email or password is incorrect.');
+    if (shots) await page.screenshot({ path: `${shots}/login-error.png` });
     expect(new URL(page.url()).pathname).toBe('/login');
 
     // The new one does.
@@ -168,6 +172,12 @@ describe('accounts and sessions', () => {
     await page.waitForURL((u) => u.pathname === '/' && u.search === '?x=1');
     expect(pathOf()).toBe('/?x=1');
     await page.getByTestId('greeting').waitFor();
+
+    // A session the server no longer accepts is dropped and the visitor asked to log in.
+    await page.evaluate(() => localStorage.setItem('pp.token', 'not-a-valid-session'));
+    await page.goto(url('/'));
+    await page.waitForURL((u) => u.pathname === '/login');
+    expect(await page.evaluate(() => localStorage.getItem('pp.token'))).toBeNull();
 
     expect(problems).toEqual([]);
   });

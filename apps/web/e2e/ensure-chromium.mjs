@@ -26,7 +26,9 @@ if (isRoot && aptGet && !process.env.CHROMIUM_PATH) {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
   });
   if (run.status === 0 && executable(path)) process.exit(0);
-  console.error(`e2e: installing chromium failed; run "apt-get update && apt-get install -y chromium" as root.`);
+  console.error(
+    `e2e: installing chromium failed; run "apt-get update && apt-get install -y chromium" as root.`,
+  );
   process.exit(1);
 }
 

@@ -87,12 +87,12 @@ export function formatError(logger: Logger, exposeStack: boolean) {
       return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
     }
     if (original instanceof ArgumentValidationError) {
-      const fields = fieldsOf((original.extensions.validationErrors ?? []) as ValidationError[]);
+      const fields = fieldsOf(original.extensions.validationErrors);
       const message = Object.values(fields)[0] ?? 'The input is not valid.';
       return { ...base, message, extensions: { code: ErrorCode.BAD_USER_INPUT, fields } };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && CONTRACT_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    if (typeof code === 'string' && CONTRACT_CODES.has(code) && code !== String(ErrorCode.INTERNAL_SERVER_ERROR)) {
       const { stacktrace: _stack, http: _http, ...rest } = formatted.extensions ?? {};
       return { ...base, extensions: { ...rest, code } };
     }

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { GraphQLError, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { ErrorCode } from './errors';
 
@@ -13,9 +13,14 @@ export interface QueryLimits {
 
 /** Depth and alias limits are static, so they can be validation rules (Apollo caches validation). */
 export function limitRules(limits: QueryLimits): ValidationRule[] {
+  // Report, don't throw: a thrown error inside validation becomes a 500 in Apollo.
+  const report = {
+    propagateOnRejection: false,
+    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
+  };
   return [
-    maxDepthRule({ n: limits.queryDepth, flattenFragments: true, exposeLimits: true }) as unknown as ValidationRule,
-    maxAliasesRule({ n: limits.aliases, exposeLimits: true }) as unknown as ValidationRule,
+    maxDepthRule({ n: limits.queryDepth, flattenFragments: true, exposeLimits: true, ...report }),
+    maxAliasesRule({ n: limits.aliases, exposeLimits: true, ...report }),
   ];
 }
 

@@ -59,7 +59,9 @@ export async function startPortal(options: { smtpPort: number }): Promise<Portal
   let stdout = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   let exitCode: number | null | undefined;
   void exited.then((code) => (exitCode = code));
 
@@ -77,7 +79,9 @@ export async function startPortal(options: { smtpPort: number }): Promise<Portal
   for (;;) {
     if (exitCode !== undefined) {
       await stop();
-      throw new Error(`the portal exited with code ${exitCode} before it was healthy:\n${stderr}${stdout}`);
+      throw new Error(
+        `the portal exited with code ${exitCode} before it was healthy:\n${stderr}${stdout}`,
+      );
     }
     try {
       const res = await fetch(`${url}/healthz`);
@@ -87,7 +91,9 @@ export async function startPortal(options: { smtpPort: number }): Promise<Portal
     }
     if (Date.now() > deadline) {
       await stop();
-      throw new Error(`the portal did not answer GET /healthz with 200 within 30 s:\n${stderr}${stdout}`);
+      throw new Error(
+        `the portal did not answer GET /healthz with 200 within 30 s:\n${stderr}${stdout}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -47,7 +47,9 @@ export async function startMailCatcher(): Promise<MailCatcher> {
         const found = messages.find((m) => recipients(m).includes(to.toLowerCase()));
         if (found) return found;
         if (Date.now() > deadline) {
-          throw new Error(`no mail to ${to} within ${timeoutMs} ms (got ${messages.length} other message(s))`);
+          throw new Error(
+            `no mail to ${to} within ${timeoutMs} ms (got ${messages.length} other message(s))`,
+          );
         }
         await new Promise((r) => setTimeout(r, 200));
       }

@@ -79,7 +79,8 @@ export function toApiErrorInfo(error: unknown): ApiErrorInfo {
     const raw = Number(ext.retryAfterSeconds);
     if (Number.isFinite(raw) && raw > 0) {
       retryAfterSeconds = Math.ceil(raw);
-      if (!/\d/.test(message)) message = `${message} Try again in ${formatWait(retryAfterSeconds)}.`;
+      if (!/\d/.test(message))
+        message = `${message} Try again in ${formatWait(retryAfterSeconds)}.`;
     }
   }
   if (code === 'INTERNAL_SERVER_ERROR' && !first.message) message = UNKNOWN_MESSAGE;

@@ -1,9 +1,9 @@
 import { ApolloLink, HttpLink } from '@apollo/client';
-import { CombinedGraphQLErrors } from '@apollo/client/errors';
 import { ErrorLink } from '@apollo/client/link/error';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { OperationTypeNode } from 'graphql';
 import { createClient, type Client as WsClient } from 'graphql-ws';
+import { hasErrorCode } from './errors';
 import { authorizationHeader, getToken } from './token-storage';
 
 /** Same origin as the SPA: the api serves both (and Vite proxies /graphql in dev). */
@@ -56,9 +56,10 @@ export function createLinks(onUnauthenticated: () => void): Links {
   });
 
   const errorLink = new ErrorLink(({ error, operation }) => {
-    if (!CombinedGraphQLErrors.is(error)) return;
-    const unauthenticated = error.errors.some((e) => e.extensions?.code === 'UNAUTHENTICATED');
-    if (!unauthenticated || SELF_HANDLED_OPERATIONS.has(operation.operationName ?? '')) return;
+    // The api refuses a bad session with HTTP 401 (a ServerError carrying the GraphQL body)
+    // or, over 200, as a GraphQL error: hasErrorCode reads both.
+    if (!hasErrorCode(error, 'UNAUTHENTICATED')) return;
+    if (SELF_HANDLED_OPERATIONS.has(operation.operationName ?? '')) return;
     const { sentToken } = operation.getContext() as AuthContext;
     // Only when the refused token is still the current one (not after a logout or a new login).
     if (sentToken && sentToken === getToken()) onUnauthenticated();

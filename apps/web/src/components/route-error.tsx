@@ -11,7 +11,12 @@ export function RouteError({ error, reset }: ErrorComponentProps) {
     <Center mih="70dvh" px="md">
       <Stack maw={480} gap="md">
         <Title order={2}>Something went wrong</Title>
-        <Alert color="red" variant="light" icon={<IconAlertTriangle />} title="We could not load this page">
+        <Alert
+          color="red"
+          variant="light"
+          icon={<IconAlertTriangle />}
+          title="We could not load this page"
+        >
           <Text fz="sm">{info.message}</Text>
         </Alert>
         <Group>

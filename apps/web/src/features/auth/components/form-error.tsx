@@ -6,7 +6,13 @@ import type { ReactNode } from 'react';
 export function FormError({ children }: { children: ReactNode }) {
   if (!children) return null;
   return (
-    <Alert color="red" variant="light" icon={<IconAlertCircle size={18} />} role="alert" data-testid="form-error">
+    <Alert
+      color="red"
+      variant="light"
+      icon={<IconAlertCircle size={18} />}
+      role="alert"
+      data-testid="form-error"
+    >
       {children}
     </Alert>
   );

@@ -1,5 +1,5 @@
 import { useMutation } from '@apollo/client/react';
-import { Button, Group, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Input, PasswordInput, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDocumentTitle } from '@mantine/hooks';
 import { AnchorLink } from '../../../components/links';
@@ -61,12 +61,9 @@ export function LoginForm({ redirect }: { redirect?: string }) {
           />
           <Stack gap={6}>
             <Group justify="space-between" align="flex-end">
-              <Text component="label" htmlFor="login-password" fz="sm" fw={500}>
-                Password{' '}
-                <Text span c="red">
-                  *
-                </Text>
-              </Text>
+              <Input.Label htmlFor="login-password" required mb={0}>
+                Password
+              </Input.Label>
               <AnchorLink to="/forgot-password" fz="xs">
                 Forgot password?
               </AnchorLink>

@@ -27,7 +27,11 @@ export function SignUpForm({ redirect }: { redirect?: string }) {
     try {
       const { data } = await signUp({
         variables: {
-          input: { name: values.name.trim(), email: values.email.trim(), password: values.password },
+          input: {
+            name: values.name.trim(),
+            email: values.email.trim(),
+            password: values.password,
+          },
         },
       });
       if (data) await signIn(data.signUp, redirect);

@@ -1,0 +1,52 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ConfigError, loadConfig } from './config';
+
+const dataDir = () => mkdtempSync(path.join(tmpdir(), 'pp-config-'));
+
+describe('loadConfig', () => {
+  it('defaults to SQLite under the data folder and a generated development secret kept there', () => {
+    const dir = dataDir();
+    const config = loadConfig({ DATA_DIR: dir });
+    expect(config.database).toEqual({ type: 'sqlite', path: path.join(dir, 'portal.sqlite') });
+    expect(config.port).toBe(4000);
+    expect(config.publicUrl).toBe('http://localhost:4000');
+    expect(readFileSync(path.join(dir, 'jwt-secret'), 'utf8').length).toBeGreaterThanOrEqual(32);
+    // The same secret on the next start, so sessions survive restarts.
+    expect(loadConfig({ DATA_DIR: dir }).jwtSecret).toEqual(config.jwtSecret);
+  });
+
+  it('uses MySQL for mysql:// and mariadb:// URLs', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'mariadb://u:p@db:3306/portal' }).database).toEqual({
+      type: 'mysql',
+      url: 'mysql://u:p@db:3306/portal',
+    });
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'postgres://x/y' }, /^DATABASE_URL must be a URL starting with mysql:\/\//],
+    [{ PORT: 'eighty' }, /^PORT /],
+    [{ PORT: '70000' }, /^PORT /],
+    [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL /],
+    [{ SMTP_URL: 'mail.example.com' }, /^SMTP_URL /],
+    [{ PUBLIC_URL: 'portal.example.com' }, /^PUBLIC_URL /],
+    [{ JWT_SECRET: 'short' }, /^JWT_SECRET must be at least 32 characters/],
+    [{ NODE_ENV: 'production' }, /^JWT_SECRET is required when NODE_ENV=production/],
+    [{ NODE_ENV: 'staging' }, /^NODE_ENV /],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(message);
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), REDIS_URL: '', SMTP_URL: '' }).redisUrl).toBeUndefined();
+  });
+
+  it('trims a trailing slash from PUBLIC_URL so links join cleanly', () => {
+    expect(loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: 'https://partners.example.com/' }).publicUrl).toBe(
+      'https://partners.example.com',
+    );
+  });
+});
