@@ -8,8 +8,20 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
-import { GraphQLError, parse, specifiedRules, validate, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
+import {
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Redis } from 'ioredis';
 import pinoHttp from 'pino-http';
@@ -48,7 +60,13 @@ export interface Portal {
 }
 
 /** A GraphQL-shaped error answer for failures before GraphQL runs (bad JSON, bad credential). */
-function sendError(res: express.Response, status: number, code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): void {
+function sendError(
+  res: express.Response,
+  status: number,
+  code: ErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): void {
   res.status(status).json({ errors: [{ message, extensions: { code, ...extensions } }] });
 }
 
@@ -65,10 +83,32 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   let mailer: Mailer | undefined;
   try {
     redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
-    mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir, logger });
-    const services = createServices({ config, dataSource, clock, mailer, limits: new RateLimits(redis), logger });
+    mailer = createMailer({
+      smtpUrl: config.smtpUrl,
+      from: config.mailFrom,
+      dataDir: config.dataDir,
+      logger,
+    });
+    const services = createServices({
+      config,
+      dataSource,
+      clock,
+      mailer,
+      limits: new RateLimits(redis),
+      logger,
+    });
     const schema = await buildGraphQLSchema();
-    const portal = assemble({ config, logger, dataSource, services, schema, redis, mailer, isDev, isProd });
+    const portal = assemble({
+      config,
+      logger,
+      dataSource,
+      services,
+      schema,
+      redis,
+      mailer,
+      isDev,
+      isProd,
+    });
     return portal;
   } catch (error) {
     redis?.disconnect();
@@ -100,8 +140,15 @@ function assemble(parts: Parts): Portal {
   const rules = limitRules(config.limits);
 
   // --- graphql-ws on the same path: the credential comes in connection_init. ---
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: config.limits.bodyBytes });
-  const wsCleanup = useServer<Record<string, unknown>, { principal?: Principal | null; ip: string; requestId: string }>(
+  const wsServer = new WebSocketServer({
+    server: httpServer,
+    path: '/graphql',
+    maxPayload: config.limits.bodyBytes,
+  });
+  const wsCleanup = useServer<
+    Record<string, unknown>,
+    { principal?: Principal | null; ip: string; requestId: string }
+  >(
     {
       schema,
       onConnect: async (ctx) => {
@@ -126,7 +173,9 @@ function assemble(parts: Parts): Portal {
         try {
           document = parse(payload.query, { maxTokens: config.limits.tokens });
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the query.')];
+          return [
+            error instanceof GraphQLError ? error : new GraphQLError('Could not parse the query.'),
+          ];
         }
         const errors = validate(schema, document, [...specifiedRules, ...rules]);
         if (errors.length > 0) return errors;
@@ -138,7 +187,13 @@ function assemble(parts: Parts): Portal {
           services,
           log: logger.child({ reqId: ctx.extra.requestId }),
         };
-        return { schema, document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+        return {
+          schema,
+          document,
+          variableValues: payload.variables,
+          operationName: payload.operationName,
+          contextValue,
+        };
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         const errors = (result as ExecutionResult).errors;
@@ -215,7 +270,12 @@ function assemble(parts: Parts): Portal {
 
   const requireJson: RequestHandler = (req, res, next) => {
     if (req.method === 'POST' && !req.is('application/json')) {
-      return sendError(res, 400, ErrorCode.BAD_USER_INPUT, 'Send GraphQL requests as JSON (Content-Type: application/json).');
+      return sendError(
+        res,
+        400,
+        ErrorCode.BAD_USER_INPUT,
+        'Send GraphQL requests as JSON (Content-Type: application/json).',
+      );
     }
     next();
   };
@@ -228,7 +288,8 @@ function assemble(parts: Parts): Portal {
         next();
       })
       .catch((error: unknown) => {
-        if (error instanceof AppError) return sendError(res, 401, error.code, error.message, error.extensions);
+        if (error instanceof AppError)
+          return sendError(res, 401, error.code, error.message, error.extensions);
         next(error);
       });
   };
@@ -236,7 +297,13 @@ function assemble(parts: Parts): Portal {
   // Created once Apollo has started (in listen); until then the endpoint says so instead of failing.
   let handleGraphQL: RequestHandler | undefined;
   const graphqlHandler: RequestHandler = (req, res, next) => {
-    if (!handleGraphQL) return sendError(res, 503, ErrorCode.INTERNAL_SERVER_ERROR, 'The server is starting. Try again in a moment.');
+    if (!handleGraphQL)
+      return sendError(
+        res,
+        503,
+        ErrorCode.INTERNAL_SERVER_ERROR,
+        'The server is starting. Try again in a moment.',
+      );
     return handleGraphQL(req, res, next);
   };
   const context = ({ req, res }: { req: Request; res: Response }): Promise<Context> =>
@@ -249,7 +316,13 @@ function assemble(parts: Parts): Portal {
       log: req.log,
     });
 
-  app.use('/graphql', requireJson, express.json({ limit: config.limits.bodyBytes }), authenticate, graphqlHandler);
+  app.use(
+    '/graphql',
+    requireJson,
+    express.json({ limit: config.limits.bodyBytes }),
+    authenticate,
+    graphqlHandler,
+  );
 
   // The built web app, with client-side routes falling back to index.html.
   const index = path.join(config.webDist, 'index.html');
@@ -261,23 +334,46 @@ function assemble(parts: Parts): Portal {
       res.sendFile(index);
     });
   } else {
-    logger.warn({ webDist: config.webDist }, 'the web app is not built; only the API is served (run `pnpm build`)');
+    logger.warn(
+      { webDist: config.webDist },
+      'the web app is not built; only the API is served (run `pnpm build`)',
+    );
   }
 
   app.use((_req, res) => sendError(res, 404, ErrorCode.NOT_FOUND, 'Not found.'));
 
-  const onError: ErrorRequestHandler = (error: { type?: string; status?: number }, req, res, _next) => {
+  const onError: ErrorRequestHandler = (
+    error: { type?: string; status?: number },
+    req,
+    res,
+    _next,
+  ) => {
     if (error.type === 'entity.parse.failed') {
       return sendError(res, 400, ErrorCode.BAD_USER_INPUT, 'The request body is not valid JSON.');
     }
     if (error.type === 'entity.too.large') {
-      return sendError(res, 413, ErrorCode.BAD_USER_INPUT, `The request body is larger than ${config.limits.bodyBytes} bytes.`);
+      return sendError(
+        res,
+        413,
+        ErrorCode.BAD_USER_INPUT,
+        `The request body is larger than ${config.limits.bodyBytes} bytes.`,
+      );
     }
     if (typeof error.status === 'number' && error.status >= 400 && error.status < 500) {
-      return sendError(res, error.status, ErrorCode.BAD_USER_INPUT, 'The request could not be read.');
+      return sendError(
+        res,
+        error.status,
+        ErrorCode.BAD_USER_INPUT,
+        'The request could not be read.',
+      );
     }
     req.log.error({ err: error }, 'unhandled error');
-    sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Something went wrong on our side. Please try again.');
+    sendError(
+      res,
+      500,
+      ErrorCode.INTERNAL_SERVER_ERROR,
+      'Something went wrong on our side. Please try again.',
+    );
   };
   app.use(onError);
 
@@ -302,7 +398,8 @@ function assemble(parts: Parts): Portal {
       stopping ??= (async () => {
         if (handleGraphQL) await apollo.stop();
         else await wsCleanup.dispose();
-        if (httpServer.listening) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        if (httpServer.listening)
+          await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         mailer.close();
         await redis?.quit().catch(() => redis?.disconnect());
         if (dataSource.isInitialized) await dataSource.destroy();

@@ -18,7 +18,9 @@ describe('loadConfig', () => {
   });
 
   it('uses MySQL for mysql:// and mariadb:// URLs', () => {
-    expect(loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'mariadb://u:p@db:3306/portal' }).database).toEqual({
+    expect(
+      loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'mariadb://u:p@db:3306/portal' }).database,
+    ).toEqual({
       type: 'mysql',
       url: 'mysql://u:p@db:3306/portal',
     });
@@ -41,12 +43,14 @@ describe('loadConfig', () => {
   });
 
   it('treats empty values as unset', () => {
-    expect(loadConfig({ DATA_DIR: dataDir(), REDIS_URL: '', SMTP_URL: '' }).redisUrl).toBeUndefined();
+    expect(
+      loadConfig({ DATA_DIR: dataDir(), REDIS_URL: '', SMTP_URL: '' }).redisUrl,
+    ).toBeUndefined();
   });
 
   it('trims a trailing slash from PUBLIC_URL so links join cleanly', () => {
-    expect(loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: 'https://partners.example.com/' }).publicUrl).toBe(
-      'https://partners.example.com',
-    );
+    expect(
+      loadConfig({ DATA_DIR: dataDir(), PUBLIC_URL: 'https://partners.example.com/' }).publicUrl,
+    ).toBe('https://partners.example.com');
   });
 });

@@ -17,10 +17,16 @@ async function main(): Promise<void> {
   const portal = await createPortal(config);
   const url = await portal.listen();
   portal.logger.info(
-    { url, database: config.database.type, redis: Boolean(config.redisUrl), mail: config.smtpUrl ? 'smtp' : 'outbox' },
+    {
+      url,
+      database: config.database.type,
+      redis: Boolean(config.redisUrl),
+      mail: config.smtpUrl ? 'smtp' : 'outbox',
+    },
     'partner portal listening',
   );
-  if (process.stdout.isTTY || config.nodeEnv !== 'production') console.log(`\n  Partner Portal is running at ${url}\n`);
+  if (process.stdout.isTTY || config.nodeEnv !== 'production')
+    console.log(`\n  Partner Portal is running at ${url}\n`);
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -21,4 +21,5 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
 }
 
 /** The SDL as committed in packages/schema: sorted, so the file only changes when the API does. */
-export const printSortedSchema = (schema: GraphQLSchema): string => `${printSchema(lexicographicSortSchema(schema))}\n`;
+export const printSortedSchema = (schema: GraphQLSchema): string =>
+  `${printSchema(lexicographicSortSchema(schema))}\n`;

@@ -11,7 +11,11 @@ it('gives every operation an access rule or an explicit public marker', async ()
   const schema = await buildGraphQLSchema();
   const missing: string[] = [];
   const seen: string[] = [];
-  for (const type of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+  for (const type of [
+    schema.getQueryType(),
+    schema.getMutationType(),
+    schema.getSubscriptionType(),
+  ]) {
     if (!type || !isObjectType(type)) continue;
     for (const field of Object.values(type.getFields())) {
       seen.push(`${type.name}.${field.name}`);
@@ -25,7 +29,9 @@ it('gives every operation an access rule or an explicit public marker', async ()
 it('marks only the operations meant for anonymous callers as public', async () => {
   const schema = await buildGraphQLSchema();
   const publicOps = [schema.getQueryType()!, schema.getMutationType()!]
-    .flatMap((type) => Object.values(type.getFields()).map((f) => [`${type.name}.${f.name}`, accessOf(f)] as const))
+    .flatMap((type) =>
+      Object.values(type.getFields()).map((f) => [`${type.name}.${f.name}`, accessOf(f)] as const),
+    )
     .filter(([, access]) => access === 'public')
     .map(([name]) => name)
     .sort();
@@ -46,7 +52,11 @@ it('refuses at run time an operation that has no rule', async () => {
       return 'should never be returned';
     }
   }
-  const schema = await buildSchema({ resolvers: [Forgotten], authChecker, globalMiddlewares: [requireAccessRule] });
+  const schema = await buildSchema({
+    resolvers: [Forgotten],
+    authChecker,
+    globalMiddlewares: [requireAccessRule],
+  });
   const log = { error: jest.fn() };
   const result = await graphql({ schema, source: '{ secret }', contextValue: { log } });
   expect(result.data).toBeNull();

@@ -1,4 +1,12 @@
-import { LOG_IN, SIGN_UP, VIEWER, signUp, startPortal, uniqueEmail, type TestPortal } from './harness';
+import {
+  LOG_IN,
+  SIGN_UP,
+  VIEWER,
+  signUp,
+  startPortal,
+  uniqueEmail,
+  type TestPortal,
+} from './harness';
 import { TestSmtpServer } from './smtp';
 
 const REQUEST_RESET = `mutation($email: String!) { requestPasswordReset(email: $email) }`;
@@ -10,7 +18,10 @@ let smtp: TestSmtpServer;
 
 beforeAll(async () => {
   smtp = new TestSmtpServer();
-  t = await startPortal({ SMTP_URL: await smtp.start(), MAIL_FROM: 'Portal <portal@example.test>' });
+  t = await startPortal({
+    SMTP_URL: await smtp.start(),
+    MAIL_FROM: 'Portal <portal@example.test>',
+  });
 });
 afterAll(async () => {
   await t.stop();
@@ -20,25 +31,50 @@ afterAll(async () => {
 describe('sign up', () => {
   it('creates an account with a normalized email and signs the person in', async () => {
     const email = uniqueEmail('Mixed');
-    const res = await t.gql<{ signUp: { token: string; user: { email: string; name: string } } }>(SIGN_UP, {
-      input: { email: `  ${email.toUpperCase()} `, name: '  Ada Lovelace ', password: 'analytical engine' },
-    });
+    const res = await t.gql<{ signUp: { token: string; user: { email: string; name: string } } }>(
+      SIGN_UP,
+      {
+        input: {
+          email: `  ${email.toUpperCase()} `,
+          name: '  Ada Lovelace ',
+          password: 'analytical engine',
+        },
+      },
+    );
     expect(res.errors).toBeUndefined();
-    expect(res.data?.signUp.user).toMatchObject({ email: email.toLowerCase(), name: 'Ada Lovelace' });
-    const viewer = await t.gql<{ viewer: { user: { email: string } } }>(VIEWER, {}, res.data!.signUp.token);
+    expect(res.data?.signUp.user).toMatchObject({
+      email: email.toLowerCase(),
+      name: 'Ada Lovelace',
+    });
+    const viewer = await t.gql<{ viewer: { user: { email: string } } }>(
+      VIEWER,
+      {},
+      res.data!.signUp.token,
+    );
     expect(viewer.data?.viewer.user.email).toBe(email.toLowerCase());
   });
 
   it('refuses a second account for the same email, whatever its case', async () => {
     const first = await signUp(t);
-    const res = await t.gql(SIGN_UP, { input: { email: first.email.toUpperCase(), name: 'Again', password: 'long enough pw' } });
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', fields: { email: expect.any(String) } });
+    const res = await t.gql(SIGN_UP, {
+      input: { email: first.email.toUpperCase(), name: 'Again', password: 'long enough pw' },
+    });
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'CONFLICT',
+      fields: { email: expect.any(String) },
+    });
   });
 
   it('names every bad field', async () => {
-    const res = await t.gql(SIGN_UP, { input: { email: 'not-an-email', name: '   ', password: 'short' } });
+    const res = await t.gql(SIGN_UP, {
+      input: { email: 'not-an-email', name: '   ', password: 'short' },
+    });
     expect(res.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
-    expect(Object.keys(res.errors?.[0]?.extensions.fields as object).sort()).toEqual(['email', 'name', 'password']);
+    expect(Object.keys(res.errors?.[0]?.extensions.fields as object).sort()).toEqual([
+      'email',
+      'name',
+      'password',
+    ]);
   });
 
   it.each([
@@ -49,7 +85,11 @@ describe('sign up', () => {
   ])('a password of %s is accepted: %s', async (_label, ok, password) => {
     const res = await t.gql(SIGN_UP, { input: { email: uniqueEmail(), name: 'P', password } });
     if (ok) expect(res.errors).toBeUndefined();
-    else expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { password: expect.any(String) } });
+    else
+      expect(res.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        fields: { password: expect.any(String) },
+      });
   });
 
   it('stores the password hashed with scrypt, never as given', async () => {
@@ -66,9 +106,13 @@ describe('sign up', () => {
 describe('log in and out', () => {
   it('logs in with the right password and refuses the same token after logging out', async () => {
     const person = await signUp(t);
-    const login = await t.gql<{ logIn: { token: string } }>(LOG_IN, { input: { email: ` ${person.email.toUpperCase()}`, password: person.password } });
+    const login = await t.gql<{ logIn: { token: string } }>(LOG_IN, {
+      input: { email: ` ${person.email.toUpperCase()}`, password: person.password },
+    });
     const token = login.data!.logIn.token;
-    expect((await t.gql(VIEWER, {}, token)).data).toMatchObject({ viewer: { user: { id: person.id } } });
+    expect((await t.gql(VIEWER, {}, token)).data).toMatchObject({
+      viewer: { user: { id: person.id } },
+    });
 
     expect((await t.gql(LOG_OUT, {}, token)).data).toEqual({ logOut: true });
     const after = await t.gql(VIEWER, {}, token);
@@ -80,8 +124,12 @@ describe('log in and out', () => {
 
   it('answers a wrong password and an unknown email identically', async () => {
     const person = await signUp(t);
-    const wrong = await t.gql(LOG_IN, { input: { email: person.email, password: 'not the password' } });
-    const unknown = await t.gql(LOG_IN, { input: { email: uniqueEmail('nobody'), password: 'not the password' } });
+    const wrong = await t.gql(LOG_IN, {
+      input: { email: person.email, password: 'not the password' },
+    });
+    const unknown = await t.gql(LOG_IN, {
+      input: { email: uniqueEmail('nobody'), password: 'not the password' },
+    });
     expect(wrong.errors).toEqual(unknown.errors);
     expect(wrong.errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
   });
@@ -96,8 +144,13 @@ describe('log in and out', () => {
     expect(codes.slice(0, 4)).toEqual(Array(4).fill('UNAUTHENTICATED'));
     expect(codes[5]).toBe('RATE_LIMITED');
     // Even the right password waits now.
-    const blocked = await t.gql(LOG_IN, { input: { email: person.email, password: person.password } });
-    expect(blocked.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+    const blocked = await t.gql(LOG_IN, {
+      input: { email: person.email, password: person.password },
+    });
+    expect(blocked.errors?.[0]?.extensions).toMatchObject({
+      code: 'RATE_LIMITED',
+      retryAfterSeconds: expect.any(Number),
+    });
     expect(blocked.errors?.[0]?.message).toMatch(/Try again in \d+ minutes/);
   });
 
@@ -119,7 +172,10 @@ describe('log in and out', () => {
 
     t.clock.advanceMinutes(7 * 24 * 60 + 1);
     const expired = await t.gql(VIEWER, {}, person.token);
-    expect(expired.errors?.[0]).toMatchObject({ extensions: { code: 'UNAUTHENTICATED' }, message: expect.stringMatching(/ended/) });
+    expect(expired.errors?.[0]).toMatchObject({
+      extensions: { code: 'UNAUTHENTICATED' },
+      message: expect.stringMatching(/ended/),
+    });
   });
 
   it('answers viewer with null when signed out and refuses logOut', async () => {
@@ -131,30 +187,50 @@ describe('log in and out', () => {
 describe('password reset', () => {
   it('mails a single-use link that sets a new password and ends every other session', async () => {
     const person = await signUp(t, { name: 'Grace <b>Hopper</b>' });
-    expect((await t.gql(REQUEST_RESET, { email: person.email.toUpperCase() })).data).toEqual({ requestPasswordReset: true });
+    expect((await t.gql(REQUEST_RESET, { email: person.email.toUpperCase() })).data).toEqual({
+      requestPasswordReset: true,
+    });
 
     const mail = await smtp.waitFor(person.email);
     expect(mail.subject).toMatch(/reset/i);
     expect(mail.text).toContain('Grace <b>Hopper</b>');
     expect(mail.html).toContain('Grace &lt;b&gt;Hopper&lt;/b&gt;');
-    const token = /http:\/\/portal\.test\/reset-password\?token=([\w-]+)/.exec(mail.text ?? '')?.[1];
+    const token = /http:\/\/portal\.test\/reset-password\?token=([\w-]+)/.exec(
+      mail.text ?? '',
+    )?.[1];
     expect(token).toBeDefined();
     expect(Buffer.from(token!, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
 
     // Only a hash of the token is stored.
-    const stored: Array<{ tokenHash: string }> = await t.portal.dataSource.query('SELECT tokenHash FROM password_resets');
+    const stored: Array<{ tokenHash: string }> = await t.portal.dataSource.query(
+      'SELECT tokenHash FROM password_resets',
+    );
     expect(stored.some((r) => r.tokenHash === token)).toBe(false);
 
-    const reset = await t.gql<{ resetPassword: { token: string } }>(RESET, { token, password: 'a brand new password' });
+    const reset = await t.gql<{ resetPassword: { token: string } }>(RESET, {
+      token,
+      password: 'a brand new password',
+    });
     expect(reset.errors).toBeUndefined();
-    expect((await t.gql(VIEWER, {}, reset.data!.resetPassword.token)).data).toMatchObject({ viewer: { user: { id: person.id } } });
+    expect((await t.gql(VIEWER, {}, reset.data!.resetPassword.token)).data).toMatchObject({
+      viewer: { user: { id: person.id } },
+    });
     expect((await t.gql(VIEWER, {}, person.token)).status).toBe(401);
 
     const again = await t.gql(RESET, { token, password: 'yet another password' });
-    expect(again.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringMatching(/already been used/) });
+    expect(again.errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+      message: expect.stringMatching(/already been used/),
+    });
 
-    expect((await t.gql(LOG_IN, { input: { email: person.email, password: person.password } })).errors?.[0]?.extensions.code).toBe('UNAUTHENTICATED');
-    expect((await t.gql(LOG_IN, { input: { email: person.email, password: 'a brand new password' } })).errors).toBeUndefined();
+    expect(
+      (await t.gql(LOG_IN, { input: { email: person.email, password: person.password } }))
+        .errors?.[0]?.extensions.code,
+    ).toBe('UNAUTHENTICATED');
+    expect(
+      (await t.gql(LOG_IN, { input: { email: person.email, password: 'a brand new password' } }))
+        .errors,
+    ).toBeUndefined();
   });
 
   it('answers the same for an unknown email and sends nothing', async () => {
@@ -178,6 +254,9 @@ describe('password reset', () => {
 
   it('validates the new password', async () => {
     const res = await t.gql(RESET, { token: 'anything', password: 'short' });
-    expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', fields: { password: expect.any(String) } });
+    expect(res.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      fields: { password: expect.any(String) },
+    });
   });
 });

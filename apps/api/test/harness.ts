@@ -32,7 +32,11 @@ export interface TestPortal {
   clock: TestClock;
   /** Captured log lines (JSON), for asserting what was and was not logged. */
   logs: string[];
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string,
+  ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -66,7 +70,10 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
     async gql(query, variables, token) {
       const res = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await res.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
@@ -85,14 +92,24 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> } |
   if (!base || base.startsWith('sqlite:')) return undefined;
   const url = new URL(base.replace(/^mariadb:/, 'mysql:'));
   const name = `pp_test_${randomBytes(6).toString('hex')}`;
-  const admin = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+  const admin = await createConnection({
+    host: url.hostname,
+    port: Number(url.port || 3306),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     async drop() {
-      const conn = await createConnection({ host: url.hostname, port: Number(url.port || 3306), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password) });
+      const conn = await createConnection({
+        host: url.hostname,
+        port: Number(url.port || 3306),
+        user: decodeURIComponent(url.username),
+        password: decodeURIComponent(url.password),
+      });
       await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await conn.end();
     },
@@ -101,26 +118,65 @@ async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> } |
 
 let counter = 0;
 /** A unique, valid email for this test run. */
-export const uniqueEmail = (label = 'user'): string => `${label}-${Date.now().toString(36)}-${++counter}@example.test`;
+export const uniqueEmail = (label = 'user'): string =>
+  `${label}-${Date.now().toString(36)}-${++counter}@example.test`;
 
 export const SIGN_UP = /* GraphQL */ `
   mutation SignUp($input: SignUpInput!) {
-    signUp(input: $input) { token user { id email name createdAt } }
+    signUp(input: $input) {
+      token
+      user {
+        id
+        email
+        name
+        createdAt
+      }
+    }
   }
 `;
 export const LOG_IN = /* GraphQL */ `
   mutation LogIn($input: LogInInput!) {
-    logIn(input: $input) { token user { id email } }
+    logIn(input: $input) {
+      token
+      user {
+        id
+        email
+      }
+    }
   }
 `;
 export const VIEWER = /* GraphQL */ `
-  query { viewer { user { id email name } } }
+  query {
+    viewer {
+      user {
+        id
+        email
+        name
+      }
+    }
+  }
 `;
 
 /** Signs up a new person and returns their token and id. */
-export async function signUp(t: TestPortal, overrides: Partial<{ email: string; name: string; password: string }> = {}) {
-  const input = { email: uniqueEmail(), name: 'Test Person', password: 'correct horse battery', ...overrides };
-  const res = await t.gql<{ signUp: { token: string; user: { id: string; email: string } } }>(SIGN_UP, { input });
+export async function signUp(
+  t: TestPortal,
+  overrides: Partial<{ email: string; name: string; password: string }> = {},
+) {
+  const input = {
+    email: uniqueEmail(),
+    name: 'Test Person',
+    password: 'correct horse battery',
+    ...overrides,
+  };
+  const res = await t.gql<{ signUp: { token: string; user: { id: string; email: string } } }>(
+    SIGN_UP,
+    { input },
+  );
   if (!res.data?.signUp) throw new Error(`signUp failed: ${JSON.stringify(res.errors)}`);
-  return { ...input, token: res.data.signUp.token, id: res.data.signUp.user.id, email: res.data.signUp.user.email };
+  return {
+    ...input,
+    token: res.data.signUp.token,
+    id: res.data.signUp.user.id,
+    email: res.data.signUp.user.email,
+  };
 }

@@ -8,8 +8,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const post = (body: string, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
-  fetch(`${t.url}/graphql`, { method: 'POST', headers, body });
+const post = (
+  body: string,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+) => fetch(`${t.url}/graphql`, { method: 'POST', headers, body });
 
 describe('HTTP hygiene', () => {
   it('answers /healthz with 200 while the database answers', async () => {
@@ -21,30 +23,49 @@ describe('HTTP hygiene', () => {
   it('gives every response a request id, keeping a sane one from the caller', async () => {
     const mine = await fetch(`${t.url}/healthz`, { headers: { 'x-request-id': 'trace-123' } });
     expect(mine.headers.get('x-request-id')).toBe('trace-123');
-    const bad = await fetch(`${t.url}/healthz`, { headers: { 'x-request-id': 'no spaces <allowed>' } });
+    const bad = await fetch(`${t.url}/healthz`, {
+      headers: { 'x-request-id': 'no spaces <allowed>' },
+    });
     expect(bad.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it.each([
     ['a syntax error', JSON.stringify({ query: '{ viewer {' }), 'GRAPHQL_PARSE_FAILED'],
     ['an unknown field', JSON.stringify({ query: '{ nope }' }), 'GRAPHQL_VALIDATION_FAILED'],
-    ['too many tokens', JSON.stringify({ query: `{ ${'viewer { user { id } } '.repeat(400)} }` }), 'GRAPHQL_PARSE_FAILED'],
+    [
+      'too many tokens',
+      JSON.stringify({ query: `{ ${'viewer { user { id } } '.repeat(400)} }` }),
+      'GRAPHQL_PARSE_FAILED',
+    ],
   ])('answers %s with 400 and BAD_USER_INPUT', async (_label, body, reason) => {
     const res = await post(body);
     expect(res.status).toBe(400);
-    const json = (await res.json()) as { errors: Array<{ extensions: { code: string; reason: string } }> };
+    const json = (await res.json()) as {
+      errors: Array<{ extensions: { code: string; reason: string } }>;
+    };
     expect(json.errors[0]!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason });
   });
 
   it('answers a body that is not JSON, or not sent as JSON, with 400', async () => {
-    for (const res of [await post('{not json'), await post('query=x', { 'content-type': 'application/x-www-form-urlencoded' })]) {
+    for (const res of [
+      await post('{not json'),
+      await post('query=x', { 'content-type': 'application/x-www-form-urlencoded' }),
+    ]) {
       expect(res.status).toBe(400);
-      expect(((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+      expect(
+        ((await res.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!
+          .extensions.code,
+      ).toBe('BAD_USER_INPUT');
     }
   });
 
   it('refuses a body over the limit with 413', async () => {
-    const res = await post(JSON.stringify({ query: '{ viewer { user { id } } }', variables: { pad: 'x'.repeat(200 * 1024) } }));
+    const res = await post(
+      JSON.stringify({
+        query: '{ viewer { user { id } } }',
+        variables: { pad: 'x'.repeat(200 * 1024) },
+      }),
+    );
     expect(res.status).toBe(413);
   });
 
@@ -64,7 +85,10 @@ describe('HTTP hygiene', () => {
     });
     const result = await new Promise((resolve, reject) => {
       let value: unknown;
-      client.subscribe({ query: '{ viewer { user { email } } }' }, { next: (v) => (value = v), error: reject, complete: () => resolve(value) });
+      client.subscribe(
+        { query: '{ viewer { user { email } } }' },
+        { next: (v) => (value = v), error: reject, complete: () => resolve(value) },
+      );
     });
     expect(result).toEqual({ data: { viewer: { user: { email: person.email } } } });
     await client.dispose();
@@ -90,14 +114,26 @@ describe('HTTP hygiene', () => {
 describe('query limits (set low here so the small schema can exceed them)', () => {
   let limited: TestPortal;
   beforeAll(async () => {
-    limited = await startPortal({ GRAPHQL_MAX_DEPTH: '2', GRAPHQL_MAX_ALIASES: '2', GRAPHQL_MAX_COST: '1' });
+    limited = await startPortal({
+      GRAPHQL_MAX_DEPTH: '2',
+      GRAPHQL_MAX_ALIASES: '2',
+      GRAPHQL_MAX_COST: '1',
+    });
   });
   afterAll(() => limited.stop());
 
   it.each([
     ['a query nested too deep', '{ viewer { user { id } } }', /depth/i],
-    ['too many aliases', '{ a: viewer { __typename } b: viewer { __typename } c: viewer { __typename } }', /aliases/i],
-    ['a query that costs too much', '{ a: viewer { __typename } b: viewer { __typename } }', /too expensive/],
+    [
+      'too many aliases',
+      '{ a: viewer { __typename } b: viewer { __typename } c: viewer { __typename } }',
+      /aliases/i,
+    ],
+    [
+      'a query that costs too much',
+      '{ a: viewer { __typename } b: viewer { __typename } }',
+      /too expensive/,
+    ],
   ])('refuses %s with 400 and BAD_USER_INPUT, never a 500', async (_label, query, message) => {
     const res = await fetch(`${limited.url}/graphql`, {
       method: 'POST',
@@ -105,7 +141,9 @@ describe('query limits (set low here so the small schema can exceed them)', () =
       body: JSON.stringify({ query }),
     });
     expect(res.status).toBe(400);
-    const json = (await res.json()) as { errors: Array<{ message: string; extensions: { code: string } }> };
+    const json = (await res.json()) as {
+      errors: Array<{ message: string; extensions: { code: string } }>;
+    };
     expect(json.errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
     expect(json.errors[0]!.message).toMatch(message);
   });

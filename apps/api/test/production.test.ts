@@ -3,7 +3,10 @@ import { SIGN_UP, signUp, startPortal, uniqueEmail, type TestPortal } from './ha
 /** What a production deployment shows (and hides) from callers. */
 let t: TestPortal;
 beforeAll(async () => {
-  t = await startPortal({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-chars!' });
+  t = await startPortal({
+    NODE_ENV: 'production',
+    JWT_SECRET: 'a-production-secret-of-at-least-32-chars!',
+  });
 });
 afterAll(() => t.stop());
 
@@ -35,7 +38,9 @@ it('masks internal errors: no stack, no SQL, a generic message; and /healthz say
   expect(health.status).toBe(503);
 
   // Failing inside a resolver…
-  const res = await t.gql(SIGN_UP, { input: { email: uniqueEmail(), name: 'X', password: 'long enough password' } });
+  const res = await t.gql(SIGN_UP, {
+    input: { email: uniqueEmail(), name: 'X', password: 'long enough password' },
+  });
   expect(res.errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
   expect(JSON.stringify(res)).not.toMatch(/select|insert|stack|typeorm|sqlite|mysql/i);
 

@@ -21,12 +21,19 @@ export interface Credentials {
 export function bearerToken({ authorization }: Credentials): string | null {
   if (authorization === undefined || authorization === '') return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match) throw new AppError(ErrorCode.UNAUTHENTICATED, 'The Authorization header must be "Bearer <token>".');
+  if (!match)
+    throw new AppError(
+      ErrorCode.UNAUTHENTICATED,
+      'The Authorization header must be "Bearer <token>".',
+    );
   return match[1]!;
 }
 
 /** Resolves who is calling. A credential that is present but not valid is refused (401), never ignored. */
-export async function resolvePrincipal(services: Services, credentials: Credentials): Promise<Principal | null> {
+export async function resolvePrincipal(
+  services: Services,
+  credentials: Credentials,
+): Promise<Principal | null> {
   const token = bearerToken(credentials);
   if (token === null) return null;
   return services.accounts.authenticate(token);

@@ -81,10 +81,18 @@ function fieldsOf(errors: ValidationError[], prefix = ''): Record<string, string
 export function formatError(logger: Logger, exposeStack: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const base = { message: formatted.message, locations: formatted.locations, path: formatted.path };
+    const base = {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+    };
 
     if (original instanceof AppError) {
-      return { ...base, message: original.message, extensions: { code: original.code, ...original.extensions } };
+      return {
+        ...base,
+        message: original.message,
+        extensions: { code: original.code, ...original.extensions },
+      };
     }
     if (original instanceof ArgumentValidationError) {
       const fields = fieldsOf(original.extensions.validationErrors);
@@ -92,7 +100,11 @@ export function formatError(logger: Logger, exposeStack: boolean) {
       return { ...base, message, extensions: { code: ErrorCode.BAD_USER_INPUT, fields } };
     }
     const code = formatted.extensions?.code;
-    if (typeof code === 'string' && CONTRACT_CODES.has(code) && code !== String(ErrorCode.INTERNAL_SERVER_ERROR)) {
+    if (
+      typeof code === 'string' &&
+      CONTRACT_CODES.has(code) &&
+      code !== String(ErrorCode.INTERNAL_SERVER_ERROR)
+    ) {
       const { stacktrace: _stack, http: _http, ...rest } = formatted.extensions ?? {};
       return { ...base, extensions: { ...rest, code } };
     }
@@ -105,7 +117,9 @@ export function formatError(logger: Logger, exposeStack: boolean) {
       path: formatted.path,
       extensions: {
         code: ErrorCode.INTERNAL_SERVER_ERROR,
-        ...(exposeStack && original instanceof Error ? { stacktrace: original.stack?.split('\n') } : {}),
+        ...(exposeStack && original instanceof Error
+          ? { stacktrace: original.stack?.split('\n') }
+          : {}),
       },
     };
   };

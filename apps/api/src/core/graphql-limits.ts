@@ -1,7 +1,12 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
-import { GraphQLError, type GraphQLSchema, type ValidationContext, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  type GraphQLSchema,
+  type ValidationContext,
+  type ValidationRule,
+} from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { ErrorCode } from './errors';
 
@@ -16,7 +21,10 @@ export function limitRules(limits: QueryLimits): ValidationRule[] {
   // Report, don't throw: a thrown error inside validation becomes a 500 in Apollo.
   const report = {
     propagateOnRejection: false,
-    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, '')))],
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''))),
+    ],
   };
   return [
     maxDepthRule({ n: limits.queryDepth, flattenFragments: true, exposeLimits: true, ...report }),
@@ -41,9 +49,16 @@ export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
             estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
           });
           if (cost > maxCost) {
-            throw new GraphQLError(`This query is too expensive (cost ${cost}, limit ${maxCost}). Ask for fewer fields or smaller pages.`, {
-              extensions: { code: ErrorCode.BAD_USER_INPUT, reason: 'QUERY_TOO_COSTLY', http: { status: 400 } },
-            });
+            throw new GraphQLError(
+              `This query is too expensive (cost ${cost}, limit ${maxCost}). Ask for fewer fields or smaller pages.`,
+              {
+                extensions: {
+                  code: ErrorCode.BAD_USER_INPUT,
+                  reason: 'QUERY_TOO_COSTLY',
+                  http: { status: 400 },
+                },
+              },
+            );
           }
           return Promise.resolve();
         },

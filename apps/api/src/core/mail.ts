@@ -19,7 +19,12 @@ export interface Mailer {
  * nodemailer over SMTP when SMTP_URL is set; otherwise a development outbox: each mail is
  * written as an .eml file under DATA_DIR/outbox and its path is logged.
  */
-export function createMailer(options: { smtpUrl?: string; from: string; dataDir: string; logger: Logger }): Mailer {
+export function createMailer(options: {
+  smtpUrl?: string;
+  from: string;
+  dataDir: string;
+  logger: Logger;
+}): Mailer {
   const { smtpUrl, from, dataDir, logger } = options;
   if (smtpUrl) {
     const transport: Transporter = nodemailer.createTransport(smtpUrl);
@@ -32,20 +37,36 @@ export function createMailer(options: { smtpUrl?: string; from: string; dataDir:
     };
   }
   const outbox = path.join(dataDir, 'outbox');
-  const transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  const transport = nodemailer.createTransport({
+    streamTransport: true,
+    buffer: true,
+    newline: 'unix',
+  });
   return {
     async send(message) {
       const info = await transport.sendMail({ from, ...message });
       mkdirSync(outbox, { recursive: true });
-      const file = path.join(outbox, `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^\w.-]/g, '')}.eml`);
+      const file = path.join(
+        outbox,
+        `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^\w.-]/g, '')}.eml`,
+      );
       writeFileSync(file, info.message as Buffer);
-      logger.info({ to: message.to, subject: message.subject, file }, 'mail written to the development outbox (SMTP_URL is not set)');
+      logger.info(
+        { to: message.to, subject: message.subject, file },
+        'mail written to the development outbox (SMTP_URL is not set)',
+      );
     },
     close: () => transport.close(),
   };
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 export const escapeHtml = (value: string): string => value.replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 
 export interface MailContent {
@@ -65,7 +86,8 @@ export function composeMail(to: string, content: MailContent): MailMessage {
     ...(action ? [`${action.label}: ${action.url}`] : []),
     ...(footer ? ['--', footer] : []),
   ].join('\n\n');
-  const p = (s: string) => `<p style="margin:0 0 16px;line-height:1.5">${escapeHtml(s).replace(/\n/g, '<br>')}</p>`;
+  const p = (s: string) =>
+    `<p style="margin:0 0 16px;line-height:1.5">${escapeHtml(s).replace(/\n/g, '<br>')}</p>`;
   const html = `<!doctype html><html><body style="font-family:system-ui,-apple-system,Segoe UI,sans-serif;color:#1a1b1e;max-width:560px;margin:24px auto;padding:0 16px">
 <h2 style="font-size:20px;margin:0 0 16px">${escapeHtml(subject)}</h2>
 ${paragraphs.map(p).join('\n')}

@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
 import { AppError } from './errors';
 
 export interface LimitRule {
@@ -21,8 +26,14 @@ export class RateLimits {
   private limiter(rule: LimitRule): RateLimiterAbstract {
     let limiter = this.limiters.get(rule.name);
     if (!limiter) {
-      const options = { keyPrefix: `pp:rl:${rule.name}`, points: rule.points, duration: rule.durationSeconds };
-      limiter = this.redis ? new RateLimiterRedis({ ...options, storeClient: this.redis, useRedisPackage: false }) : new RateLimiterMemory(options);
+      const options = {
+        keyPrefix: `pp:rl:${rule.name}`,
+        points: rule.points,
+        duration: rule.durationSeconds,
+      };
+      limiter = this.redis
+        ? new RateLimiterRedis({ ...options, storeClient: this.redis, useRedisPackage: false })
+        : new RateLimiterMemory(options);
       this.limiters.set(rule.name, limiter);
     }
     return limiter;
@@ -31,7 +42,9 @@ export class RateLimits {
   /** Seconds to wait when the limit is already used up for this key, else 0. */
   async blockedFor(rule: LimitRule, key: string): Promise<number> {
     const res = await this.limiter(rule).get(key);
-    return res && res.consumedPoints >= rule.points ? Math.max(1, Math.ceil(res.msBeforeNext / 1000)) : 0;
+    return res && res.consumedPoints >= rule.points
+      ? Math.max(1, Math.ceil(res.msBeforeNext / 1000))
+      : 0;
   }
 
   /** Counts one event; returns the seconds to wait when it went over the limit, else 0. */
@@ -48,7 +61,8 @@ export class RateLimits {
   /** Counts one event and refuses it with RATE_LIMITED when it is over the limit. */
   async enforce(rule: LimitRule, key: string, message: string): Promise<void> {
     const wait = await this.hit(rule, key);
-    if (wait > 0) throw AppError.rateLimited(`${message} Try again in ${describeWait(wait)}.`, wait);
+    if (wait > 0)
+      throw AppError.rateLimited(`${message} Try again in ${describeWait(wait)}.`, wait);
   }
 
   async reset(rule: LimitRule, key: string): Promise<void> {

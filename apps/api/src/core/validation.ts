@@ -26,7 +26,8 @@ export function IsTrimmedLength(min: number, max: number, message: string): Prop
     name: 'isTrimmedLength',
     constraints: [min, max],
     validator: {
-      validate: (value: unknown) => typeof value === 'string' && value.trim().length >= min && value.trim().length <= max,
+      validate: (value: unknown) =>
+        typeof value === 'string' && value.trim().length >= min && value.trim().length <= max,
       defaultMessage: () => message,
     },
   });

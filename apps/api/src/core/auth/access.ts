@@ -32,7 +32,8 @@ export function accessOf(field: GraphQLField<unknown, unknown>): Access | undefi
 export const authChecker: AuthChecker<Context, Caller> = ({ context }, callers) => {
   const principal = context.principal;
   if (!principal) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to do this.');
-  if (!callers.includes(principal.kind)) throw new AppError(ErrorCode.FORBIDDEN, 'This credential cannot do this.');
+  if (!callers.includes(principal.kind))
+    throw new AppError(ErrorCode.FORBIDDEN, 'This credential cannot do this.');
   return true;
 };
 
@@ -43,7 +44,10 @@ export const requireAccessRule: MiddlewareFn<Context> = ({ info, context }, next
   if (ROOT_TYPES.has(info.parentType.name)) {
     const field = info.parentType.getFields()[info.fieldName];
     if (!field || accessOf(field) === undefined) {
-      context.log.error({ field: `${info.parentType.name}.${info.fieldName}` }, 'operation has no access rule; refused');
+      context.log.error(
+        { field: `${info.parentType.name}.${info.fieldName}` },
+        'operation has no access rule; refused',
+      );
       throw new AppError(ErrorCode.FORBIDDEN, 'This operation is not available.');
     }
   }

@@ -12,7 +12,13 @@ export const migrations = [Accounts1764230000000];
 
 /** One data source for both databases; the schema comes only from migrations. */
 export function createDataSource(database: Config['database']): DataSource {
-  const common = { entities, migrations, synchronize: false, migrationsRun: false, logging: false } as const;
+  const common = {
+    entities,
+    migrations,
+    synchronize: false,
+    migrationsRun: false,
+    logging: false,
+  } as const;
   let options: DataSourceOptions;
   if (database.type === 'sqlite') {
     mkdirSync(path.dirname(database.path), { recursive: true });
@@ -41,7 +47,9 @@ export function createDataSource(database: Config['database']): DataSource {
 }
 
 /** Connects and applies any pending migrations; returns how many ran. */
-export async function openDatabase(database: Config['database']): Promise<{ dataSource: DataSource; applied: number }> {
+export async function openDatabase(
+  database: Config['database'],
+): Promise<{ dataSource: DataSource; applied: number }> {
   const dataSource = createDataSource(database);
   await dataSource.initialize();
   try {

@@ -1,7 +1,14 @@
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { Allow, Public } from '../../core/auth/access';
 import type { Context } from '../../core/context';
-import { AuthPayload, LogInInput, RequestPasswordResetArgs, ResetPasswordArgs, SignUpInput, Viewer } from './accounts.inputs';
+import {
+  AuthPayload,
+  LogInInput,
+  RequestPasswordResetArgs,
+  ResetPasswordArgs,
+  SignUpInput,
+  Viewer,
+} from './accounts.inputs';
 
 const meta = (ctx: Context) => ({ ip: ctx.ip, userAgent: ctx.userAgent });
 
@@ -28,22 +35,32 @@ export class AccountsResolver {
   }
 
   @Allow('user')
-  @Mutation(() => Boolean, { description: 'Ends the calling session: its token is refused from now on.' })
+  @Mutation(() => Boolean, {
+    description: 'Ends the calling session: its token is refused from now on.',
+  })
   async logOut(@Ctx() ctx: Context): Promise<boolean> {
     if (ctx.principal?.kind === 'user') await ctx.services.accounts.logOut(ctx.principal);
     return true;
   }
 
   @Public()
-  @Mutation(() => Boolean, { description: 'Always true; a link is mailed only when the account exists.' })
-  async requestPasswordReset(@Args() { email }: RequestPasswordResetArgs, @Ctx() ctx: Context): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description: 'Always true; a link is mailed only when the account exists.',
+  })
+  async requestPasswordReset(
+    @Args() { email }: RequestPasswordResetArgs,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
     await ctx.services.accounts.requestPasswordReset(email, meta(ctx));
     return true;
   }
 
   @Public()
   @Mutation(() => AuthPayload)
-  resetPassword(@Args() { token, password }: ResetPasswordArgs, @Ctx() ctx: Context): Promise<AuthPayload> {
+  resetPassword(
+    @Args() { token, password }: ResetPasswordArgs,
+    @Ctx() ctx: Context,
+  ): Promise<AuthPayload> {
     return ctx.services.accounts.resetPassword(token, password, meta(ctx));
   }
 }

@@ -60,7 +60,11 @@ export class AccountsService {
   }
 
   async signUp(input: SignUpInput, meta: RequestMeta): Promise<{ token: string; user: User }> {
-    await this.deps.limits.enforce(LIMITS.signUpsPerAddress, meta.ip, 'Too many sign-ups from this address.');
+    await this.deps.limits.enforce(
+      LIMITS.signUpsPerAddress,
+      meta.ip,
+      'Too many sign-ups from this address.',
+    );
     const email = normalizeEmail(input.email);
     if (await this.users.existsBy({ email })) throw AccountErrors.emailTaken();
     const user = this.users.create({
@@ -74,7 +78,8 @@ export class AccountsService {
       await this.users.insert(user);
     } catch (error) {
       // Two sign-ups with one email at the same moment: the unique index decides.
-      if (error instanceof QueryFailedError && /unique|duplicate/i.test(error.message)) throw AccountErrors.emailTaken();
+      if (error instanceof QueryFailedError && /unique|duplicate/i.test(error.message))
+        throw AccountErrors.emailTaken();
       throw error;
     }
     return { token: await this.startSession(user.id, meta), user };
@@ -105,14 +110,21 @@ export class AccountsService {
   }
 
   async logOut(principal: UserPrincipal): Promise<void> {
-    await this.sessions.update({ id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() });
+    await this.sessions.update(
+      { id: principal.sessionId, revokedAt: IsNull() },
+      { revokedAt: this.deps.clock.now() },
+    );
   }
 
   /** Always answers the same; mails a single-use link (valid one hour) only when the account exists. */
   async requestPasswordReset(rawEmail: string, meta: RequestMeta): Promise<void> {
     const email = normalizeEmail(rawEmail);
     const { limits } = this.deps;
-    await limits.enforce(LIMITS.resetsPerAddress, meta.ip, 'Too many reset requests from this address.');
+    await limits.enforce(
+      LIMITS.resetsPerAddress,
+      meta.ip,
+      'Too many reset requests from this address.',
+    );
     await limits.enforce(LIMITS.resetsPerEmail, email, 'Too many reset requests for this email.');
     const user = await this.users.findOneBy({ email });
     if (!user) return;
@@ -140,11 +152,17 @@ export class AccountsService {
           footer: "If you didn't ask for this, ignore this mail: your password stays as it is.",
         }),
       )
-      .catch((error: unknown) => this.deps.logger.error({ err: error, userId: user.id }, 'password reset mail failed'));
+      .catch((error: unknown) =>
+        this.deps.logger.error({ err: error, userId: user.id }, 'password reset mail failed'),
+      );
   }
 
   /** Uses a reset link once: sets the password, ends every session of the account, and starts a new one. */
-  async resetPassword(token: string, password: string, meta: RequestMeta): Promise<{ token: string; user: User }> {
+  async resetPassword(
+    token: string,
+    password: string,
+    meta: RequestMeta,
+  ): Promise<{ token: string; user: User }> {
     const now = this.deps.clock.now();
     const passwordHash = await hashPassword(password);
     const userId = await this.deps.dataSource.transaction(async (tx) => {
@@ -157,7 +175,9 @@ export class AccountsService {
       const claimed = await resets.update({ id: reset.id, usedAt: IsNull() }, { usedAt: now });
       if (claimed.affected !== 1) throw AccountErrors.usedResetLink();
       await tx.getRepository(User).update({ id: reset.userId }, { passwordHash });
-      await tx.getRepository(Session).update({ userId: reset.userId, revokedAt: IsNull() }, { revokedAt: now });
+      await tx
+        .getRepository(Session)
+        .update({ userId: reset.userId, revokedAt: IsNull() }, { revokedAt: now });
       return reset.userId;
     });
     const user = await this.users.findOneByOrFail({ id: userId });
@@ -187,7 +207,8 @@ export class AccountsService {
     }
     const session = await this.sessions.findOneBy({ id: sessionId });
     if (!session || session.userId !== userId) throw AccountErrors.invalidSession();
-    if (session.revokedAt || session.expiresAt.getTime() <= now.getTime()) throw AccountErrors.sessionEnded();
+    if (session.revokedAt || session.expiresAt.getTime() <= now.getTime())
+      throw AccountErrors.sessionEnded();
     return { kind: 'user', userId, sessionId };
   }
 
@@ -216,5 +237,8 @@ export class AccountsService {
 }
 
 function tooManyAttempts(seconds: number): AppError {
-  return AppError.rateLimited(`Too many failed attempts. Try again in ${describeWait(seconds)}.`, seconds);
+  return AppError.rateLimited(
+    `Too many failed attempts. Try again in ${describeWait(seconds)}.`,
+    seconds,
+  );
 }

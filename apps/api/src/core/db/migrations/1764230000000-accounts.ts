@@ -1,4 +1,10 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import {
+  Table,
+  TableForeignKey,
+  TableIndex,
+  type MigrationInterface,
+  type QueryRunner,
+} from 'typeorm';
 import { col } from './columns';
 
 export class Accounts1764230000000 implements MigrationInterface {
@@ -8,8 +14,16 @@ export class Accounts1764230000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'users',
-        columns: [col.id(), col.text('email', 254), col.text('name', 100), col.text('passwordHash', 255), col.time('createdAt')],
-        indices: [new TableIndex({ name: 'UQ_users_email', columnNames: ['email'], isUnique: true })],
+        columns: [
+          col.id(),
+          col.text('email', 254),
+          col.text('name', 100),
+          col.text('passwordHash', 255),
+          col.time('createdAt'),
+        ],
+        indices: [
+          new TableIndex({ name: 'UQ_users_email', columnNames: ['email'], isUnique: true }),
+        ],
       }),
     );
     await q.createTable(
@@ -31,9 +45,20 @@ export class Accounts1764230000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'password_resets',
-        columns: [col.id(), col.ref('userId'), col.hash('tokenHash'), col.time('createdAt'), col.time('expiresAt'), col.time('usedAt', true)],
+        columns: [
+          col.id(),
+          col.ref('userId'),
+          col.hash('tokenHash'),
+          col.time('createdAt'),
+          col.time('expiresAt'),
+          col.time('usedAt', true),
+        ],
         indices: [
-          new TableIndex({ name: 'UQ_password_resets_tokenHash', columnNames: ['tokenHash'], isUnique: true }),
+          new TableIndex({
+            name: 'UQ_password_resets_tokenHash',
+            columnNames: ['tokenHash'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'IDX_password_resets_userId', columnNames: ['userId'] }),
         ],
         foreignKeys: [userForeignKey('FK_password_resets_user')],

@@ -2,8 +2,18 @@ import type { TableColumnOptions } from 'typeorm';
 
 /** Column shapes that mean the same on SQLite and on MySQL/MariaDB, for the QueryRunner table API. */
 export const col = {
-  id: (name = 'id'): TableColumnOptions => ({ name, type: 'varchar', length: '36', isPrimary: true }),
-  ref: (name: string, nullable = false): TableColumnOptions => ({ name, type: 'varchar', length: '36', isNullable: nullable }),
+  id: (name = 'id'): TableColumnOptions => ({
+    name,
+    type: 'varchar',
+    length: '36',
+    isPrimary: true,
+  }),
+  ref: (name: string, nullable = false): TableColumnOptions => ({
+    name,
+    type: 'varchar',
+    length: '36',
+    isNullable: nullable,
+  }),
   text: (name: string, length: number, nullable = false): TableColumnOptions => ({
     name,
     type: 'varchar',
