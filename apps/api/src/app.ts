@@ -94,7 +94,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       dataSource,
       clock,
       mailer,
-      limits: new RateLimits(redis),
+      limits: new RateLimits(redis, config.redisPrefix),
       logger,
     });
     const schema = await buildGraphQLSchema();

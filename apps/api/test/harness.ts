@@ -55,6 +55,13 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
     LOG_LEVEL: 'info',
     PUBLIC_URL: 'http://portal.test',
     ...(database ? { DATABASE_URL: database.url } : {}),
+    // Redis when the run has one (CI's MariaDB run), with keys of this test file's own.
+    ...(process.env.REDIS_URL
+      ? {
+          REDIS_URL: process.env.REDIS_URL,
+          REDIS_KEY_PREFIX: `pp-test-${randomBytes(4).toString('hex')}:`,
+        }
+      : {}),
     ...env,
   });
   const logs: string[] = [];

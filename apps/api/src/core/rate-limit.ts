@@ -21,13 +21,16 @@ export interface LimitRule {
 export class RateLimits {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
 
-  constructor(private readonly redis: Redis | undefined) {}
+  constructor(
+    private readonly redis: Redis | undefined,
+    private readonly prefix = 'pp:',
+  ) {}
 
   private limiter(rule: LimitRule): RateLimiterAbstract {
     let limiter = this.limiters.get(rule.name);
     if (!limiter) {
       const options = {
-        keyPrefix: `pp:rl:${rule.name}`,
+        keyPrefix: `${this.prefix}rl:${rule.name}`,
         points: rule.points,
         duration: rule.durationSeconds,
       };
