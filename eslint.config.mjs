@@ -12,6 +12,7 @@ export default tseslint.config(
       '**/src/gql/**',
       '**/src/generated/**',
       '**/*.config.{js,mjs,cjs,ts}',
+      '**/codegen.ts',
       '**/jest.*.{js,cjs}',
     ],
   },
