@@ -31,7 +31,7 @@ import { WebSocketServer } from 'ws';
 import type { Config } from './config';
 import type { Principal } from './core/auth/principal';
 import { systemClock, type Clock } from './core/clock';
-import { resolvePrincipal, type Context } from './core/context';
+import { createContext, resolvePrincipal, type Context } from './core/context';
 import { openDatabase } from './core/db/data-source';
 import { AppError, ErrorCode, formatError } from './core/errors';
 import { costLimitPlugin, limitRules } from './core/graphql-limits';
@@ -179,14 +179,14 @@ function assemble(parts: Parts): Portal {
         }
         const errors = validate(schema, document, [...specifiedRules, ...rules]);
         if (errors.length > 0) return errors;
-        const contextValue: Context = {
+        const contextValue: Context = createContext({
           requestId: ctx.extra.requestId ?? randomUUID(),
           ip: ctx.extra.ip ?? 'unknown',
           userAgent: ctx.extra.request.headers['user-agent'] ?? null,
           principal: ctx.extra.principal ?? null,
           services,
           log: logger.child({ reqId: ctx.extra.requestId }),
-        };
+        });
         return {
           schema,
           document,
@@ -307,14 +307,16 @@ function assemble(parts: Parts): Portal {
     return handleGraphQL(req, res, next);
   };
   const context = ({ req, res }: { req: Request; res: Response }): Promise<Context> =>
-    Promise.resolve({
-      requestId: String(req.id as string),
+    Promise.resolve(
+      createContext({
+        requestId: String(req.id as string),
       ip: req.ip ?? 'unknown',
       userAgent: req.headers['user-agent'] ?? null,
       principal: (res.locals.principal as Principal | null | undefined) ?? null,
       services,
       log: req.log,
-    });
+      }),
+    );
 
   app.use(
     '/graphql',

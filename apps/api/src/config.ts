@@ -18,6 +18,7 @@ export interface Config {
   publicUrl: string;
   jwtSecret: Uint8Array;
   sessionTtlHours: number;
+  invitationsPerHour: number;
   logLevel: string;
   trustProxy: boolean;
   webDist: string;
@@ -53,6 +54,7 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Partner Portal <no-reply@localhost>'),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  INVITATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(50),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -104,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     jwtSecret: new TextEncoder().encode(e.JWT_SECRET ?? developmentSecret(dataDir)),
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    invitationsPerHour: e.INVITATIONS_PER_HOUR,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true',
     webDist: path.resolve(e.WEB_DIST ?? path.join(__dirname, '..', '..', 'web', 'dist')),

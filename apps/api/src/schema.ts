@@ -4,8 +4,18 @@ import { buildSchema } from 'type-graphql';
 import { authChecker, requireAccessRule } from './core/auth/access';
 import { DateTimeScalar } from './core/scalars';
 import { AccountsResolver } from './modules/accounts/accounts.resolver';
+import { AuditResolver } from './modules/audit/audit.resolver';
+import { InvitationsResolver } from './modules/invitations/invitations.resolver';
+import { MembershipResolver, TeamsResolver, ViewerTeamsResolver } from './modules/teams/teams.resolver';
 
-export const resolvers = [AccountsResolver] as const;
+export const resolvers = [
+  AccountsResolver,
+  TeamsResolver,
+  ViewerTeamsResolver,
+  MembershipResolver,
+  InvitationsResolver,
+  AuditResolver,
+] as const;
 
 /** The executable schema: validation on, deny-by-default access, the contract's scalar names. */
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {

@@ -1,5 +1,10 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
+import { Database } from './core/db/database';
+import { AuditService } from './modules/audit/audit.service';
+import { InvitationsService } from './modules/invitations/invitations.service';
+import { TeamAccess } from './modules/teams/team-access';
+import { TeamsService } from './modules/teams/teams.service';
 import type { Config } from './config';
 import type { Clock } from './core/clock';
 import type { Mailer } from './core/mail';
@@ -9,6 +14,10 @@ import { AccountsService } from './modules/accounts/accounts.service';
 /** The domain services, built once per process and reached by resolvers through the context. */
 export interface Services {
   accounts: AccountsService;
+  access: TeamAccess;
+  audit: AuditService;
+  teams: TeamsService;
+  invitations: InvitationsService;
 }
 
 export interface Infrastructure {
@@ -22,9 +31,12 @@ export interface Infrastructure {
 
 export function createServices(infra: Infrastructure): Services {
   const { config, dataSource, clock, mailer, limits, logger } = infra;
+  const db = new Database(dataSource);
+  const access = new TeamAccess(db, clock, logger);
+  const audit = new AuditService(db, clock);
   return {
     accounts: new AccountsService({
-      dataSource,
+      db,
       clock,
       mailer,
       limits,
@@ -32,6 +44,20 @@ export function createServices(infra: Infrastructure): Services {
       jwtSecret: config.jwtSecret,
       sessionTtlHours: config.sessionTtlHours,
       publicUrl: config.publicUrl,
+    }),
+    access,
+    audit,
+    teams: new TeamsService({ db, clock, audit, access }),
+    invitations: new InvitationsService({
+      db,
+      clock,
+      mailer,
+      limits,
+      audit,
+      access,
+      logger,
+      publicUrl: config.publicUrl,
+      invitationsPerHour: config.invitationsPerHour,
     }),
   };
 }

@@ -1,4 +1,6 @@
+import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
+import type { User } from '../modules/accounts/user.entity';
 import type { Principal } from './auth/principal';
 import { AppError, ErrorCode } from './errors';
 import type { Services } from '../services';
@@ -11,6 +13,19 @@ export interface Context {
   principal: Principal | null;
   services: Services;
   log: Logger;
+  /** Batches and caches look-ups within this request (one query for all actors of an audit page). */
+  loaders: { user: DataLoader<string, User | null> };
+  /** Per-request memo, e.g. the caller's membership of a team, checked once however many fields need it. */
+  memo: Map<string, Promise<unknown>>;
+}
+
+/** The parts of a context every transport knows; the rest is made here, fresh for each request. */
+export function createContext(base: Omit<Context, 'loaders' | 'memo'>): Context {
+  return {
+    ...base,
+    loaders: { user: new DataLoader((ids: readonly string[]) => base.services.accounts.usersByIds(ids)) },
+    memo: new Map(),
+  };
 }
 
 export interface Credentials {

@@ -1,4 +1,5 @@
 import { ApolloClient, InMemoryCache } from '@apollo/client';
+import { typePolicies } from './type-policies';
 import { createLinks } from './links';
 import { getToken, onTokenChange } from './token-storage';
 
@@ -26,6 +27,6 @@ export function createApolloClient(): ApolloClient {
 
   return new ApolloClient({
     link,
-    cache: new InMemoryCache(),
+    cache: new InMemoryCache({ typePolicies }),
   });
 }

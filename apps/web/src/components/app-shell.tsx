@@ -2,6 +2,7 @@ import { AppShell as MantineAppShell, Container, Group } from '@mantine/core';
 import { AnchorLink } from './links';
 import type { ReactNode } from 'react';
 import { AccountMenu } from '../features/auth/components/account-menu';
+import { TeamSwitcher } from '../features/teams/components/team-switcher';
 import { Brand } from './brand';
 
 /** The frame of every signed-in page. */
@@ -14,7 +15,10 @@ export function AppShell({ children }: { children: ReactNode }) {
             <AnchorLink to="/" underline="never" c="inherit" aria-label="Partner Portal home">
               <Brand />
             </AnchorLink>
-            <AccountMenu />
+            <Group gap="md" wrap="nowrap">
+              <TeamSwitcher />
+              <AccountMenu />
+            </Group>
           </Group>
         </Container>
       </MantineAppShell.Header>

@@ -1,8 +1,9 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Logger } from 'pino';
-import { IsNull, QueryFailedError, type DataSource } from 'typeorm';
+import { In, IsNull, QueryFailedError } from 'typeorm';
 import type { UserPrincipal } from '../../core/auth/principal';
 import { addHours, addMinutes, type Clock } from '../../core/clock';
+import type { Database } from '../../core/db/database';
 import { composeMail, type Mailer } from '../../core/mail';
 import { describeWait, type LimitRule, type RateLimits } from '../../core/rate-limit';
 import { AppError } from '../../core/errors';
@@ -33,7 +34,7 @@ export interface RequestMeta {
 }
 
 export interface AccountsDeps {
-  dataSource: DataSource;
+  db: Database;
   clock: Clock;
   mailer: Mailer;
   limits: RateLimits;
@@ -48,15 +49,22 @@ export class AccountsService {
   constructor(private readonly deps: AccountsDeps) {}
 
   private get users() {
-    return this.deps.dataSource.getRepository(User);
+    return this.deps.db.repository(User);
   }
 
   private get sessions() {
-    return this.deps.dataSource.getRepository(Session);
+    return this.deps.db.repository(Session);
   }
 
   userById(id: string): Promise<User | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /** In the order asked, null for unknown ids (DataLoader's contract). */
+  async usersByIds(ids: readonly string[]): Promise<Array<User | null>> {
+    const users = await this.users.findBy({ id: In([...ids]) });
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   async signUp(input: SignUpInput, meta: RequestMeta): Promise<{ token: string; user: User }> {
@@ -75,7 +83,7 @@ export class AccountsService {
       createdAt: this.deps.clock.now(),
     });
     try {
-      await this.users.insert(user);
+      await this.deps.db.transaction((m) => m.insert(User, user));
     } catch (error) {
       // Two sign-ups with one email at the same moment: the unique index decides.
       if (error instanceof QueryFailedError && /unique|duplicate/i.test(error.message))
@@ -110,9 +118,8 @@ export class AccountsService {
   }
 
   async logOut(principal: UserPrincipal): Promise<void> {
-    await this.sessions.update(
-      { id: principal.sessionId, revokedAt: IsNull() },
-      { revokedAt: this.deps.clock.now() },
+    await this.deps.db.transaction((m) =>
+      m.update(Session, { id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() }),
     );
   }
 
@@ -130,14 +137,15 @@ export class AccountsService {
     if (!user) return;
     const token = randomToken();
     const now = this.deps.clock.now();
-    await this.deps.dataSource.getRepository(PasswordReset).insert({
+    const reset: PasswordReset = {
       id: newId(),
       userId: user.id,
       tokenHash: sha256(token),
       createdAt: now,
       expiresAt: addMinutes(now, RESET_LINK_MINUTES),
       usedAt: null,
-    });
+    };
+    await this.deps.db.transaction((m) => m.insert(PasswordReset, reset));
     const url = `${this.deps.publicUrl}/reset-password?token=${encodeURIComponent(token)}`;
     // Not awaited: the answer must not take longer for a real account than for an unknown one.
     this.deps.mailer
@@ -165,7 +173,7 @@ export class AccountsService {
   ): Promise<{ token: string; user: User }> {
     const now = this.deps.clock.now();
     const passwordHash = await hashPassword(password);
-    const userId = await this.deps.dataSource.transaction(async (tx) => {
+    const userId = await this.deps.db.transaction(async (tx) => {
       const resets = tx.getRepository(PasswordReset);
       const reset = await resets.findOneBy({ tokenHash: sha256(token) });
       if (!reset) throw AccountErrors.invalidResetLink();
@@ -223,7 +231,7 @@ export class AccountsService {
       ip: meta.ip.slice(0, 64),
       userAgent: meta.userAgent?.slice(0, 255) ?? null,
     };
-    await this.sessions.insert(session);
+    await this.deps.db.transaction((m) => m.insert(Session, session));
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)

@@ -1,36 +1,12 @@
-import { Alert, Badge, Card, Grid, Group, Stack, Text, ThemeIcon, Title } from '@mantine/core';
+import { Alert, Card, Grid, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
-import { IconAlertTriangle, IconChartLine, IconKey, IconUsersGroup } from '@tabler/icons-react';
-import type { ReactNode } from 'react';
+import { IconAlertTriangle } from '@tabler/icons-react';
 import { toApiErrorInfo } from '../../../apollo/errors';
 import { PageLoader } from '../../../components/page-loader';
+import { DashboardTeams } from '../../teams/components/dashboard-teams';
 import { useViewer } from '../hooks/use-viewer';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
-
-function Upcoming({
-  icon,
-  title,
-  children,
-}: {
-  icon: ReactNode;
-  title: string;
-  children: ReactNode;
-}) {
-  return (
-    <Group align="flex-start" wrap="nowrap" gap="md">
-      <ThemeIcon size={38} radius="md" variant="light">
-        {icon}
-      </ThemeIcon>
-      <div>
-        <Text fw={600}>{title}</Text>
-        <Text fz="sm" c="dimmed">
-          {children}
-        </Text>
-      </div>
-    </Group>
-  );
-}
 
 export function Dashboard() {
   const { user, loading, error } = useViewer();
@@ -64,34 +40,11 @@ export function Dashboard() {
 
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>
-          <Card withBorder radius="lg" padding="xl" h="100%">
-            <Group justify="space-between" mb="xs">
-              <Title order={2} fz="lg">
-                Teams and API keys arrive here
-              </Title>
-              <Badge variant="light">Coming soon</Badge>
-            </Group>
-            <Text c="dimmed" fz="sm" mb="lg">
-              Your account is ready. The next releases of the portal add the tools to work with our
-              API together with your colleagues:
-            </Text>
-            <Stack gap="lg">
-              <Upcoming icon={<IconUsersGroup size={20} />} title="Teams">
-                Create a team for your company and invite colleagues as owners, admins or members.
-              </Upcoming>
-              <Upcoming icon={<IconKey size={20} />} title="API keys">
-                Create, rotate and revoke keys for development and production, with expiry and rate
-                limits.
-              </Upcoming>
-              <Upcoming icon={<IconChartLine size={20} />} title="Usage and audit log">
-                Follow every key&apos;s requests and errors live, and see who changed what.
-              </Upcoming>
-            </Stack>
-          </Card>
+          <DashboardTeams />
         </Grid.Col>
 
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <Card withBorder radius="lg" padding="xl" h="100%">
+          <Card withBorder radius="lg" padding="xl">
             <Title order={2} fz="lg" mb="md">
               Your account
             </Title>

@@ -1,0 +1,84 @@
+import type { Logger } from 'pino';
+import type { EntityManager } from 'typeorm';
+import type { Principal } from '../../core/auth/principal';
+import type { Clock } from '../../core/clock';
+import type { Database } from '../../core/db/database';
+import { AppError, ErrorCode } from '../../core/errors';
+import { Membership } from './membership.entity';
+import type { Role } from './role';
+import { Team } from './team.entity';
+import { TeamErrors } from './teams.errors';
+
+/** What a service needs to know about the caller of one request. */
+export interface Caller {
+  principal: Principal | null;
+  memo: Map<string, Promise<unknown>>;
+}
+
+const ACTIVITY_WRITE_EVERY_MS = 60_000;
+
+/**
+ * Team-scoped authorization: the caller's membership, loaded from the database once per request
+ * (roles are never read from a token), NOT_FOUND for anyone outside the team.
+ */
+export class TeamAccess {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {}
+
+  userId(caller: Caller): string {
+    if (caller.principal?.kind !== 'user') throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to do this.');
+    return caller.principal.userId;
+  }
+
+  /** The caller's membership of a live team, or NOT_FOUND. */
+  membership(caller: Caller, teamId: string): Promise<Membership> {
+    const key = `membership:${teamId}`;
+    let found = caller.memo.get(key) as Promise<Membership> | undefined;
+    if (!found) {
+      found = this.load(this.userId(caller), teamId);
+      caller.memo.set(key, found);
+    }
+    return found;
+  }
+
+  /** The caller's membership, provided their role passes `allowed`; FORBIDDEN otherwise. */
+  async require(caller: Caller, teamId: string, allowed: (role: Role) => boolean, what: string): Promise<Membership> {
+    const membership = await this.membership(caller, teamId);
+    if (!allowed(membership.role)) throw TeamErrors.notAllowed(what);
+    return membership;
+  }
+
+  /** Serializes every membership change of one team: `SELECT … FOR UPDATE` on MySQL, the write turn on SQLite. */
+  async lockTeam(m: EntityManager, teamId: string): Promise<Team> {
+    const team = await this.db
+      .forUpdate(m.createQueryBuilder(Team, 't').where('t.id = :teamId AND t.deletedAt IS NULL', { teamId }))
+      .getOne();
+    if (!team) throw TeamErrors.teamNotFound();
+    return team;
+  }
+
+  private async load(userId: string, teamId: string): Promise<Membership> {
+    const membership = await this.db
+      .repository(Membership)
+      .createQueryBuilder('m')
+      .innerJoinAndSelect('m.team', 't', 't.deletedAt IS NULL')
+      .where('m.teamId = :teamId AND m.userId = :userId', { teamId, userId })
+      .getOne();
+    if (!membership) throw TeamErrors.teamNotFound();
+    this.touch(membership);
+    return membership;
+  }
+
+  /** Records activity at most about once a minute per member, never on every request. */
+  private touch(membership: Membership): void {
+    const now = this.clock.now();
+    if (membership.lastActiveAt && now.getTime() - membership.lastActiveAt.getTime() < ACTIVITY_WRITE_EVERY_MS) return;
+    membership.lastActiveAt = now;
+    this.db
+      .transaction((m) => m.update(Membership, { id: membership.id }, { lastActiveAt: now }))
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not record member activity'));
+  }
+}

@@ -1,0 +1,26 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Field, ID, ObjectType } from 'type-graphql';
+
+@ObjectType({ description: 'A partner company: its people and (later) its API keys.' })
+@Entity('teams')
+export class Team {
+  @Field(() => ID)
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id: string;
+
+  @Field()
+  @Column({ type: 'varchar', length: 80 })
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  description: string | null;
+
+  @Field()
+  @Column({ type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  /** Deleted teams are kept (with their audit log) but are invisible to everyone. */
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  deletedAt: Date | null;
+}

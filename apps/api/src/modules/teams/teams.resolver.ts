@@ -1,0 +1,131 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { IsOptional, MaxLength } from 'class-validator';
+import { Allow } from '../../core/auth/access';
+import type { Context } from '../../core/context';
+import { Viewer } from '../accounts/accounts.inputs';
+import { User } from '../accounts/user.entity';
+import { AuditEventConnection } from '../audit/audit.types';
+import { Invitation, InvitationStatus } from '../invitations/invitation.entity';
+import { Membership } from './membership.entity';
+import { Role } from './role';
+import { Team } from './team.entity';
+import { CreateTeamInput, UpdateTeamInput } from './teams.inputs';
+
+@ArgsType()
+class AuditLogArgs {
+  @Field(() => Int, { nullable: true, defaultValue: 50 })
+  first: number;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(100)
+  after?: string | null;
+
+  @Field(() => ID, { nullable: true })
+  @IsOptional()
+  @MaxLength(64)
+  actorId?: string | null;
+}
+
+@Resolver(() => Team)
+export class TeamsResolver {
+  @Allow('user')
+  @Query(() => Team, { nullable: true, description: 'A team the caller belongs to; NOT_FOUND for any other id.' })
+  team(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Team> {
+    return ctx.services.teams.get(ctx, id);
+  }
+
+  @Allow('user')
+  @Mutation(() => Team, { description: 'Creates a team with the caller as its OWNER.' })
+  createTeam(@Arg('input') input: CreateTeamInput, @Ctx() ctx: Context): Promise<Team> {
+    return ctx.services.teams.create(ctx, input);
+  }
+
+  @Allow('user')
+  @Mutation(() => Team, { description: 'OWNER only.' })
+  updateTeam(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateTeamInput, @Ctx() ctx: Context): Promise<Team> {
+    return ctx.services.teams.update(ctx, id, input);
+  }
+
+  @Allow('user')
+  @Mutation(() => Boolean, { description: 'OWNER only. Revokes the team\'s invitations and keys at once and removes its members.' })
+  async deleteTeam(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
+    await ctx.services.teams.delete(ctx, id);
+    return true;
+  }
+
+  @Allow('user')
+  @Mutation(() => Membership, {
+    description: 'OWNER: any change. ADMIN: between MEMBER and ADMIN, never touching an OWNER. The last OWNER cannot be demoted.',
+  })
+  changeMemberRole(
+    @Arg('membershipId', () => ID) membershipId: string,
+    @Arg('role', () => Role) role: Role,
+    @Ctx() ctx: Context,
+  ): Promise<Membership> {
+    return ctx.services.teams.changeRole(ctx, membershipId, role);
+  }
+
+  @Allow('user')
+  @Mutation(() => Boolean, { description: 'OWNER: anyone. ADMIN: MEMBERs and ADMINs. Never the last OWNER.' })
+  async removeMember(@Arg('membershipId', () => ID) membershipId: string, @Ctx() ctx: Context): Promise<boolean> {
+    await ctx.services.teams.removeMember(ctx, membershipId);
+    return true;
+  }
+
+  @Allow('user')
+  @Mutation(() => Boolean, { description: 'Leaves the team; refused (CONFLICT) for its last OWNER.' })
+  async leaveTeam(@Arg('teamId', () => ID) teamId: string, @Ctx() ctx: Context): Promise<boolean> {
+    await ctx.services.teams.leave(ctx, teamId);
+    return true;
+  }
+
+  @FieldResolver(() => Role, { nullable: true, description: "The caller's role in this team; null when the caller is an API key." })
+  async viewerRole(@Root() team: Team, @Ctx() ctx: Context): Promise<Role | null> {
+    if (ctx.principal?.kind !== 'user') return null;
+    return (await ctx.services.access.membership(ctx, team.id)).role;
+  }
+
+  @FieldResolver(() => [Membership])
+  members(@Root() team: Team, @Ctx() ctx: Context): Promise<Membership[]> {
+    return ctx.services.teams.members(ctx, team.id);
+  }
+
+  @FieldResolver(() => [Invitation])
+  invitations(
+    @Root() team: Team,
+    @Ctx() ctx: Context,
+    @Arg('status', () => InvitationStatus, { nullable: true }) status?: InvitationStatus | null,
+  ): Promise<Invitation[]> {
+    return ctx.services.invitations.list(ctx, team.id, status);
+  }
+
+  @FieldResolver(() => AuditEventConnection, {
+    complexity: ({ args, childComplexity }) => Math.min(Number(args.first ?? 50), 100) * childComplexity,
+  })
+  async auditLog(@Root() team: Team, @Args() args: AuditLogArgs, @Ctx() ctx: Context): Promise<AuditEventConnection> {
+    await ctx.services.access.membership(ctx, team.id);
+    return ctx.services.audit.page(team.id, args);
+  }
+}
+
+@Resolver(() => Viewer)
+export class ViewerTeamsResolver {
+  @FieldResolver(() => [Membership])
+  memberships(@Root() viewer: Viewer, @Ctx() ctx: Context): Promise<Membership[]> {
+    return ctx.services.teams.membershipsOf(viewer.user.id);
+  }
+}
+
+@Resolver(() => Membership)
+export class MembershipResolver {
+  @FieldResolver(() => Team)
+  team(@Root() membership: Membership, @Ctx() ctx: Context): Promise<Team> {
+    return membership.team ? Promise.resolve(membership.team) : ctx.services.teams.get(ctx, membership.teamId);
+  }
+
+  @FieldResolver(() => User)
+  async user(@Root() membership: Membership, @Ctx() ctx: Context): Promise<User> {
+    return membership.user ?? (await ctx.loaders.user.load(membership.userId))!;
+  }
+}

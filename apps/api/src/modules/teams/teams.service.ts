@@ -1,0 +1,193 @@
+import type { EntityManager } from 'typeorm';
+import { IsNull } from 'typeorm';
+import type { Clock } from '../../core/clock';
+import type { Database } from '../../core/db/database';
+import { AppError, ErrorCode } from '../../core/errors';
+import { newId } from '../../core/secrets';
+import type { User } from '../accounts/user.entity';
+import type { AuditService } from '../audit/audit.service';
+import { Invitation } from '../invitations/invitation.entity';
+import { Membership } from './membership.entity';
+import { policy, Role } from './role';
+import type { Caller, TeamAccess } from './team-access';
+import { Team } from './team.entity';
+import { TeamErrors } from './teams.errors';
+import type { CreateTeamInput, UpdateTeamInput } from './teams.inputs';
+
+export interface TeamsDeps {
+  db: Database;
+  clock: Clock;
+  audit: AuditService;
+  access: TeamAccess;
+  /** Runs inside the deletion transaction; the API key module revokes the team's keys here. */
+  onTeamDeleted?: (manager: EntityManager, teamId: string) => Promise<void>;
+}
+
+const describe = (user: User | undefined) => ({ name: user?.name ?? null, email: user?.email ?? null });
+
+/** Teams and their members: every change audited in its own transaction, the last owner protected. */
+export class TeamsService {
+  constructor(private readonly deps: TeamsDeps) {}
+
+  get(caller: Caller, teamId: string): Promise<Team> {
+    return this.deps.access.membership(caller, teamId).then((m) => m.team!);
+  }
+
+  async create(caller: Caller, input: CreateTeamInput): Promise<Team> {
+    const userId = this.deps.access.userId(caller);
+    const now = this.deps.clock.now();
+    const team: Team = {
+      id: newId(),
+      name: input.name.trim(),
+      description: input.description?.trim() || null,
+      createdAt: now,
+      deletedAt: null,
+    };
+    await this.deps.db.transaction(async (m) => {
+      await m.insert(Team, team);
+      await m.insert(Membership, { id: newId(), teamId: team.id, userId, role: Role.OWNER, joinedAt: now, lastActiveAt: now });
+      await this.deps.audit.record(m, { teamId: team.id, actorUserId: userId, action: 'team.created', targetType: 'team', targetId: team.id, details: { name: team.name } });
+    });
+    return team;
+  }
+
+  async update(caller: Caller, teamId: string, input: UpdateTeamInput): Promise<Team> {
+    const actor = await this.deps.access.require(caller, teamId, policy.updateTeam, 'rename or describe the team');
+    return this.deps.db.transaction(async (m) => {
+      const team = await this.deps.access.lockTeam(m, teamId);
+      const changes: Record<string, { from: string | null; to: string | null }> = {};
+      const name = input.name?.trim();
+      if (name && name !== team.name) changes.name = { from: team.name, to: name };
+      if (input.description !== undefined) {
+        const description = input.description?.trim() || null;
+        if (description !== team.description) changes.description = { from: team.description, to: description };
+      }
+      if (Object.keys(changes).length === 0) return team;
+      if (changes.name) team.name = changes.name.to!;
+      if (changes.description) team.description = changes.description.to;
+      await m.update(Team, { id: teamId }, { name: team.name, description: team.description });
+      await this.deps.audit.record(m, { teamId, actorUserId: actor.userId, action: 'team.updated', targetType: 'team', targetId: teamId, details: { changes } });
+      return team;
+    });
+  }
+
+  /** Revokes the team's invitations (and keys) at once and removes its memberships; the team row stays, hidden. */
+  async delete(caller: Caller, teamId: string): Promise<void> {
+    const actor = await this.deps.access.require(caller, teamId, policy.deleteTeam, 'delete the team');
+    await this.deps.db.transaction(async (m) => {
+      const team = await this.deps.access.lockTeam(m, teamId);
+      const now = this.deps.clock.now();
+      await m.update(Team, { id: teamId }, { deletedAt: now });
+      await m.update(Invitation, { teamId, acceptedAt: IsNull(), revokedAt: IsNull() }, { revokedAt: now });
+      await this.deps.onTeamDeleted?.(m, teamId);
+      await m.delete(Membership, { teamId });
+      await this.deps.audit.record(m, { teamId, actorUserId: actor.userId, action: 'team.deleted', targetType: 'team', targetId: teamId, details: { name: team.name } });
+    });
+  }
+
+  membershipsOf(userId: string): Promise<Membership[]> {
+    return this.deps.db
+      .repository(Membership)
+      .createQueryBuilder('m')
+      .innerJoinAndSelect('m.team', 't', 't.deletedAt IS NULL')
+      .where('m.userId = :userId', { userId })
+      .orderBy('t.name', 'ASC')
+      .getMany();
+  }
+
+  async members(caller: Caller, teamId: string): Promise<Membership[]> {
+    await this.deps.access.membership(caller, teamId);
+    return this.deps.db.repository(Membership).find({
+      where: { teamId },
+      relations: { user: true },
+      order: { joinedAt: 'ASC' },
+    });
+  }
+
+  async changeRole(caller: Caller, membershipId: string, role: Role): Promise<Membership> {
+    const target = await this.findMember(caller, membershipId);
+    return this.deps.db.transaction(async (m) => {
+      await this.deps.access.lockTeam(m, target.teamId);
+      // Read both rows again under the lock: a concurrent change may have moved either of them.
+      const actor = await this.memberOf(m, target.teamId, this.deps.access.userId(caller));
+      const current = await this.membershipById(m, membershipId);
+      if (!actor || !current) throw TeamErrors.memberNotFound();
+      if (current.role === role) return current;
+      if (!policy.changeRole(actor.role, current.role, role)) throw TeamErrors.notAllowed(`change a role from ${current.role} to ${role}`);
+      if (current.role === Role.OWNER && (await this.ownerCount(m, current.teamId)) <= 1) throw TeamErrors.lastOwner('demote the last one');
+      await m.update(Membership, { id: current.id }, { role });
+      await this.deps.audit.record(m, {
+        teamId: current.teamId,
+        actorUserId: actor.userId,
+        action: 'member.role_changed',
+        targetType: 'membership',
+        targetId: current.id,
+        details: { ...describe(current.user), userId: current.userId, from: current.role, to: role },
+      });
+      return { ...current, role };
+    });
+  }
+
+  async removeMember(caller: Caller, membershipId: string): Promise<void> {
+    const target = await this.findMember(caller, membershipId);
+    await this.deps.db.transaction(async (m) => {
+      await this.deps.access.lockTeam(m, target.teamId);
+      const actor = await this.memberOf(m, target.teamId, this.deps.access.userId(caller));
+      const current = await this.membershipById(m, membershipId);
+      if (!actor || !current) throw TeamErrors.memberNotFound();
+      const self = actor.id === current.id;
+      if (!self && !policy.remove(actor.role, current.role)) throw TeamErrors.notAllowed(`remove a member with the role ${current.role}`);
+      await this.removeLocked(m, current, actor.userId, self ? 'member.left' : 'member.removed');
+    });
+  }
+
+  async leave(caller: Caller, teamId: string): Promise<void> {
+    const userId = this.deps.access.userId(caller);
+    await this.deps.access.membership(caller, teamId);
+    await this.deps.db.transaction(async (m) => {
+      await this.deps.access.lockTeam(m, teamId);
+      const current = await m.findOne(Membership, { where: { teamId, userId }, relations: { user: true } });
+      if (!current) throw TeamErrors.teamNotFound();
+      await this.removeLocked(m, current, userId, 'member.left');
+    });
+  }
+
+  private async removeLocked(m: EntityManager, member: Membership, actorUserId: string, action: 'member.left' | 'member.removed') {
+    if (member.role === Role.OWNER && (await this.ownerCount(m, member.teamId)) <= 1) {
+      throw TeamErrors.lastOwner(action === 'member.left' ? 'leave (or delete the team)' : 'remove the last one');
+    }
+    await m.delete(Membership, { id: member.id });
+    await this.deps.audit.record(m, {
+      teamId: member.teamId,
+      actorUserId,
+      action,
+      targetType: 'membership',
+      targetId: member.id,
+      details: { ...describe(member.user), userId: member.userId, role: member.role },
+    });
+  }
+
+  /** The membership by id, if the caller is in its team (else NOT_FOUND either way). */
+  private async findMember(caller: Caller, membershipId: string): Promise<Membership> {
+    const target = await this.deps.db.repository(Membership).findOneBy({ id: membershipId });
+    if (!target) throw TeamErrors.memberNotFound();
+    try {
+      await this.deps.access.membership(caller, target.teamId);
+    } catch (error) {
+      throw error instanceof AppError && error.code === ErrorCode.NOT_FOUND ? TeamErrors.memberNotFound() : error;
+    }
+    return target;
+  }
+
+  private memberOf(m: EntityManager, teamId: string, userId: string): Promise<Membership | null> {
+    return m.findOneBy(Membership, { teamId, userId });
+  }
+
+  private membershipById(m: EntityManager, id: string): Promise<Membership | null> {
+    return m.findOne(Membership, { where: { id }, relations: { user: true } });
+  }
+
+  private ownerCount(m: EntityManager, teamId: string): Promise<number> {
+    return m.countBy(Membership, { teamId, role: Role.OWNER });
+  }
+}

@@ -1,0 +1,23 @@
+import type { TypePolicies } from '@apollo/client';
+
+interface AuditLogPage {
+  edges: readonly unknown[];
+  pageInfo: unknown;
+}
+
+export const typePolicies: TypePolicies = {
+  // The viewer has no id: queries asking for different parts of it (user, memberships) merge.
+  Viewer: { merge: true },
+  Team: {
+    fields: {
+      // Cursor pagination: one list per actor filter; a page with `after` extends it.
+      auditLog: {
+        keyArgs: ['actorId'],
+        merge(existing: AuditLogPage | undefined, incoming: AuditLogPage, { args }) {
+          if (!existing || !args?.after) return incoming;
+          return { ...incoming, edges: [...existing.edges, ...incoming.edges] };
+        },
+      },
+    },
+  },
+};

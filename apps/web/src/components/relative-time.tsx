@@ -1,0 +1,20 @@
+import { Text, Tooltip, type TextProps } from '@mantine/core';
+import { useEffect, useState } from 'react';
+import { formatAbsolute, formatRelative } from '../lib/time';
+
+/** "5 minutes ago", kept fresh, with the exact date and time on hover. */
+export function RelativeTime({ value, ...props }: { value: string } & TextProps) {
+  const [now, setNow] = useState(() => new Date());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(new Date()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  const absolute = formatAbsolute(value);
+  return (
+    <Tooltip label={absolute} withArrow openDelay={200}>
+      <Text component="time" dateTime={value} title={absolute} fz="sm" {...props}>
+        {formatRelative(value, now)}
+      </Text>
+    </Tooltip>
+  );
+}

@@ -1,0 +1,215 @@
+import { ActionIcon, Badge, Button, Group, Select, Table, Text, Tooltip } from '@mantine/core';
+import { IconDoorExit, IconUserMinus } from '@tabler/icons-react';
+import { useState } from 'react';
+import { ConfirmModal } from '../../../components/confirm-modal';
+import { RelativeTime } from '../../../components/relative-time';
+import type { MemberFieldsFragment, Role } from '../../../gql/graphql';
+import { formatDay, formatAbsolute } from '../../../lib/time';
+import { notifyError, notifySuccess } from '../../../lib/notify';
+import { RoleBadge } from '../../teams/components/role-badge';
+import { useLeaveTeam } from '../../teams/hooks/use-team-mutations';
+import { assignableRoles, canRemoveMember, ROLE_LABELS } from '../../teams/roles';
+import { useChangeMemberRole, useRemoveMember } from '../hooks/use-member-mutations';
+
+const ROLE_ORDER: Record<Role, number> = { OWNER: 0, ADMIN: 1, MEMBER: 2 };
+
+function RoleCell({
+  member,
+  viewerRole,
+}: {
+  member: MemberFieldsFragment;
+  viewerRole: Role | null;
+}) {
+  const { changeRole, loading } = useChangeMemberRole();
+  const options = assignableRoles(viewerRole, member.role);
+  if (options.length === 0) return <RoleBadge role={member.role} />;
+  return (
+    <Select
+      size="xs"
+      w={120}
+      aria-label={`Role of ${member.user.name}`}
+      data={options.map((role) => ({ value: role, label: ROLE_LABELS[role] }))}
+      value={member.role}
+      allowDeselect={false}
+      disabled={loading}
+      comboboxProps={{ withinPortal: true }}
+      onChange={(value) => {
+        const role = value as Role | null;
+        if (!role || role === member.role) return;
+        changeRole(member.id, role).then(
+          () =>
+            notifySuccess(
+              'Role changed',
+              `${member.user.name} is now ${role === 'MEMBER' ? 'a' : 'an'} ${ROLE_LABELS[role]}.`,
+            ),
+          (error: unknown) => notifyError(`Could not change ${member.user.name}'s role`, error),
+        );
+      }}
+    />
+  );
+}
+
+export function MembersTable({
+  teamId,
+  teamName,
+  members,
+  viewerRole,
+  viewerId,
+}: {
+  teamId: string;
+  teamName: string;
+  members: readonly MemberFieldsFragment[];
+  viewerRole: Role | null;
+  viewerId: string | null;
+}) {
+  const [removing, setRemoving] = useState<MemberFieldsFragment | null>(null);
+  const [leaving, setLeaving] = useState(false);
+  const { remove, loading: removeLoading } = useRemoveMember(teamId);
+  const { leaveTeam, loading: leaveLoading } = useLeaveTeam(teamId);
+
+  const sorted = [...members].sort(
+    (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.user.name.localeCompare(b.user.name),
+  );
+
+  const confirmRemove = async () => {
+    if (!removing) return;
+    const member = removing;
+    try {
+      await remove(member.id);
+      notifySuccess('Member removed', `${member.user.name} is no longer a member of ${teamName}.`);
+      setRemoving(null);
+    } catch (error) {
+      notifyError(`Could not remove ${member.user.name}`, error);
+    }
+  };
+
+  const confirmLeave = async () => {
+    try {
+      await leaveTeam();
+      notifySuccess('You left the team', `You are no longer a member of ${teamName}.`);
+    } catch (error) {
+      notifyError('Could not leave the team', error);
+      setLeaving(false);
+    }
+  };
+
+  return (
+    <>
+      <Table.ScrollContainer minWidth={720}>
+        <Table verticalSpacing="sm" highlightOnHover data-testid="members-table">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Name</Table.Th>
+              <Table.Th>Email</Table.Th>
+              <Table.Th>Role</Table.Th>
+              <Table.Th>Joined</Table.Th>
+              <Table.Th>Last active</Table.Th>
+              <Table.Th w={60}>
+                <Text span fz="sm" style={{ position: 'absolute', left: -9999 }}>
+                  Actions
+                </Text>
+              </Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {sorted.map((member) => {
+              const isSelf = member.user.id === viewerId;
+              return (
+                <Table.Tr key={member.id} data-testid="member-row" data-email={member.user.email}>
+                  <Table.Td>
+                    <Group gap={6} wrap="nowrap">
+                      <Text fz="sm" fw={500}>
+                        {member.user.name}
+                      </Text>
+                      {isSelf ? (
+                        <Badge size="xs" variant="outline" color="gray">
+                          you
+                        </Badge>
+                      ) : null}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td>
+                    <Text fz="sm" c="dimmed">
+                      {member.user.email}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <RoleCell member={member} viewerRole={viewerRole} />
+                  </Table.Td>
+                  <Table.Td>
+                    <Text fz="sm" title={formatAbsolute(member.joinedAt)}>
+                      {formatDay(member.joinedAt)}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    {member.lastActiveAt ? (
+                      <RelativeTime value={member.lastActiveAt} />
+                    ) : (
+                      <Text fz="sm" c="dimmed">
+                        Never
+                      </Text>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    {isSelf ? (
+                      <Button
+                        size="xs"
+                        variant="subtle"
+                        color="red"
+                        leftSection={<IconDoorExit size={14} />}
+                        onClick={() => setLeaving(true)}
+                      >
+                        Leave team
+                      </Button>
+                    ) : canRemoveMember(viewerRole, member.role) ? (
+                      <Tooltip label={`Remove ${member.user.name}`} withArrow>
+                        <ActionIcon
+                          variant="subtle"
+                          color="red"
+                          aria-label={`Remove ${member.user.name}`}
+                          onClick={() => setRemoving(member)}
+                        >
+                          <IconUserMinus size={18} />
+                        </ActionIcon>
+                      </Tooltip>
+                    ) : null}
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+
+      <ConfirmModal
+        opened={removing !== null}
+        title="Remove member"
+        confirmLabel="Remove"
+        loading={removeLoading}
+        onConfirm={confirmRemove}
+        onClose={() => setRemoving(null)}
+      >
+        {removing ? (
+          <>
+            Remove{' '}
+            <b>
+              {removing.user.name} ({removing.user.email})
+            </b>{' '}
+            from <b>{teamName}</b>? They lose access to the team at once.
+          </>
+        ) : null}
+      </ConfirmModal>
+
+      <ConfirmModal
+        opened={leaving}
+        title="Leave team"
+        confirmLabel="Leave team"
+        loading={leaveLoading}
+        onConfirm={confirmLeave}
+        onClose={() => setLeaving(false)}
+      >
+        Leave <b>{teamName}</b>? You will need a new invitation to come back.
+      </ConfirmModal>
+    </>
+  );
+}

@@ -1,0 +1,133 @@
+import type { Reference } from '@apollo/client';
+import { useMutation } from '@apollo/client/react';
+import { useCallback } from 'react';
+import type { Role } from '../../../gql/graphql';
+import {
+  ChangeMemberRoleMutation,
+  InviteMemberMutation,
+  RemoveMemberMutation,
+  ResendInvitationMutation,
+  RevokeInvitationMutation,
+} from '../operations';
+
+/** `invitations` without a status or with PENDING: the lists a new or revoked invitation affects. */
+function listsPending(storeFieldName: string): boolean {
+  return !storeFieldName.includes('"status"') || storeFieldName.includes('"PENDING"');
+}
+
+export interface InviteInput {
+  email: string;
+  role: Role;
+  message: string;
+}
+
+export function useInviteMember(teamId: string) {
+  const [mutate, { loading }] = useMutation(InviteMemberMutation, {
+    update(cache, { data }) {
+      const invitation = data?.inviteMember;
+      if (!invitation) return;
+      cache.modify({
+        id: cache.identify({ __typename: 'Team', id: teamId }),
+        fields: {
+          invitations(existing: readonly Reference[] = [], { storeFieldName, readField, toReference }) {
+            if (!listsPending(storeFieldName)) return existing;
+            if (existing.some((ref) => readField('id', ref) === invitation.id)) return existing;
+            const ref = toReference(invitation);
+            return ref ? [ref, ...existing] : existing;
+          },
+        },
+      });
+    },
+  });
+  const invite = useCallback(
+    async (input: InviteInput) => {
+      const message = input.message.trim();
+      const { data } = await mutate({
+        variables: {
+          input: {
+            teamId,
+            email: input.email.trim(),
+            role: input.role,
+            ...(message ? { message } : {}),
+          },
+        },
+      });
+      return data?.inviteMember ?? null;
+    },
+    [mutate, teamId],
+  );
+  return { invite, loading };
+}
+
+/** A resent invitation comes back with its new expiry: the normalized cache does the rest. */
+export function useResendInvitation() {
+  const [mutate, { loading }] = useMutation(ResendInvitationMutation);
+  const resend = useCallback(
+    async (id: string) => (await mutate({ variables: { id } })).data?.resendInvitation ?? null,
+    [mutate],
+  );
+  return { resend, loading };
+}
+
+export function useRevokeInvitation(teamId: string) {
+  const [mutate, { loading }] = useMutation(RevokeInvitationMutation, {
+    update(cache, { data }) {
+      const revoked = data?.revokeInvitation;
+      if (!revoked) return;
+      cache.modify({
+        id: cache.identify({ __typename: 'Team', id: teamId }),
+        fields: {
+          invitations(existing: readonly Reference[] = [], { storeFieldName, readField }) {
+            if (!storeFieldName.includes('"PENDING"')) return existing;
+            return existing.filter((ref) => readField('id', ref) !== revoked.id);
+          },
+        },
+      });
+    },
+  });
+  const revoke = useCallback(
+    async (id: string) => {
+      await mutate({ variables: { id } });
+    },
+    [mutate],
+  );
+  return { revoke, loading };
+}
+
+/** The answer carries the membership's new role and the viewer's role in the team. */
+export function useChangeMemberRole() {
+  const [mutate, { loading }] = useMutation(ChangeMemberRoleMutation);
+  const changeRole = useCallback(
+    async (membershipId: string, role: Role) => {
+      await mutate({ variables: { membershipId, role } });
+    },
+    [mutate],
+  );
+  return { changeRole, loading };
+}
+
+export function useRemoveMember(teamId: string) {
+  const [mutate, { loading }] = useMutation(RemoveMemberMutation);
+  const remove = useCallback(
+    async (membershipId: string) => {
+      await mutate({
+        variables: { membershipId },
+        update(cache, { data }) {
+          if (!data?.removeMember) return;
+          cache.modify({
+            id: cache.identify({ __typename: 'Team', id: teamId }),
+            fields: {
+              members(existing: readonly Reference[] = [], { readField }) {
+                return existing.filter((ref) => readField('id', ref) !== membershipId);
+              },
+            },
+          });
+          cache.evict({ id: cache.identify({ __typename: 'Membership', id: membershipId }) });
+          cache.gc();
+        },
+      });
+    },
+    [mutate, teamId],
+  );
+  return { remove, loading };
+}

@@ -1,0 +1,64 @@
+import { graphql } from '../../gql';
+
+export const TeamFieldsFragment = graphql(`
+  fragment TeamFields on Team {
+    id
+    name
+    description
+    createdAt
+    viewerRole
+  }
+`);
+
+export const MyTeamsQuery = graphql(`
+  query MyTeams {
+    viewer {
+      memberships {
+        id
+        role
+        joinedAt
+        team {
+          id
+          name
+          description
+        }
+      }
+    }
+  }
+`);
+
+export const TeamQuery = graphql(`
+  query Team($id: ID!) {
+    team(id: $id) {
+      ...TeamFields
+    }
+  }
+`);
+
+export const CreateTeamMutation = graphql(`
+  mutation CreateTeam($input: CreateTeamInput!) {
+    createTeam(input: $input) {
+      ...TeamFields
+    }
+  }
+`);
+
+export const UpdateTeamMutation = graphql(`
+  mutation UpdateTeam($id: ID!, $input: UpdateTeamInput!) {
+    updateTeam(id: $id, input: $input) {
+      ...TeamFields
+    }
+  }
+`);
+
+export const DeleteTeamMutation = graphql(`
+  mutation DeleteTeam($id: ID!) {
+    deleteTeam(id: $id)
+  }
+`);
+
+export const LeaveTeamMutation = graphql(`
+  mutation LeaveTeam($teamId: ID!) {
+    leaveTeam(teamId: $teamId)
+  }
+`);
