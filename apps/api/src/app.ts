@@ -310,11 +310,11 @@ function assemble(parts: Parts): Portal {
     Promise.resolve(
       createContext({
         requestId: String(req.id as string),
-      ip: req.ip ?? 'unknown',
-      userAgent: req.headers['user-agent'] ?? null,
-      principal: (res.locals.principal as Principal | null | undefined) ?? null,
-      services,
-      log: req.log,
+        ip: req.ip ?? 'unknown',
+        userAgent: req.headers['user-agent'] ?? null,
+        principal: (res.locals.principal as Principal | null | undefined) ?? null,
+        services,
+        log: req.log,
       }),
     );
 

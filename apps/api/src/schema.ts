@@ -6,7 +6,11 @@ import { DateTimeScalar } from './core/scalars';
 import { AccountsResolver } from './modules/accounts/accounts.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { InvitationsResolver } from './modules/invitations/invitations.resolver';
-import { MembershipResolver, TeamsResolver, ViewerTeamsResolver } from './modules/teams/teams.resolver';
+import {
+  MembershipResolver,
+  TeamsResolver,
+  ViewerTeamsResolver,
+} from './modules/teams/teams.resolver';
 
 export const resolvers = [
   AccountsResolver,

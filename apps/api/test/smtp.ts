@@ -36,6 +36,13 @@ export class TestSmtpServer {
     }
   }
 
+  /** Waits for a message to the address and removes it, so the next call waits for a newer one. */
+  async take(to: string, timeoutMs = 10_000): Promise<ParsedMail> {
+    const mail = await this.waitFor(to, timeoutMs);
+    this.messages.splice(this.messages.indexOf(mail), 1);
+    return mail;
+  }
+
   stop(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }

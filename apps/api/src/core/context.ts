@@ -23,7 +23,9 @@ export interface Context {
 export function createContext(base: Omit<Context, 'loaders' | 'memo'>): Context {
   return {
     ...base,
-    loaders: { user: new DataLoader((ids: readonly string[]) => base.services.accounts.usersByIds(ids)) },
+    loaders: {
+      user: new DataLoader((ids: readonly string[]) => base.services.accounts.usersByIds(ids)),
+    },
     memo: new Map(),
   };
 }

@@ -1,5 +1,11 @@
 import { Mutex } from 'async-mutex';
-import type { DataSource, EntityManager, EntityTarget, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import type {
+  DataSource,
+  EntityManager,
+  EntityTarget,
+  ObjectLiteral,
+  SelectQueryBuilder,
+} from 'typeorm';
 
 /**
  * The data source plus the one way to write. TypeORM's better-sqlite3 driver shares a single

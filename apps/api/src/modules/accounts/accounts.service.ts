@@ -119,7 +119,11 @@ export class AccountsService {
 
   async logOut(principal: UserPrincipal): Promise<void> {
     await this.deps.db.transaction((m) =>
-      m.update(Session, { id: principal.sessionId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() }),
+      m.update(
+        Session,
+        { id: principal.sessionId, revokedAt: IsNull() },
+        { revokedAt: this.deps.clock.now() },
+      ),
     );
   }
 

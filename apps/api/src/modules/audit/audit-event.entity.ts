@@ -36,7 +36,10 @@ export class AuditEvent {
   @Column({ type: 'varchar', length: 36, nullable: true })
   targetId: string | null;
 
-  @Field(() => String, { nullable: true, description: 'JSON-encoded details (old and new role, names, …).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'JSON-encoded details (old and new role, names, …).',
+  })
   @Column({ type: 'text', nullable: true })
   details: string | null;
 

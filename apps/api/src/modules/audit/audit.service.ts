@@ -56,7 +56,10 @@ export class AuditService {
     });
   }
 
-  async page(teamId: string, options: { first: number; after?: string | null; actorId?: string | null }) {
+  async page(
+    teamId: string,
+    options: { first: number; after?: string | null; actorId?: string | null },
+  ) {
     const { first } = options;
     if (!Number.isInteger(first) || first < 1 || first > AUDIT_PAGE_MAX) {
       throw AppError.badInput('first', `Ask for 1 to ${AUDIT_PAGE_MAX} events at a time.`);

@@ -19,7 +19,11 @@ export class InviteMemberInput {
   @Field(() => Role, { nullable: true, defaultValue: Role.MEMBER })
   role: Role;
 
-  @Field(() => String, { nullable: true, description: 'Plain text, up to 1,000 characters, shown in the mail and on the acceptance page.' })
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Plain text, up to 1,000 characters, shown in the mail and on the acceptance page.',
+  })
   @IsOptional()
   @MaxLength(MESSAGE_MAX, { message: `Keep the message to ${MESSAGE_MAX} characters.` })
   message?: string | null;

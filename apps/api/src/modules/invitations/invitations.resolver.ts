@@ -10,19 +10,29 @@ import { InvitationPreview, InviteMemberInput } from './invitations.inputs';
 @Resolver(() => Invitation)
 export class InvitationsResolver {
   @Public()
-  @Query(() => InvitationPreview, { nullable: true, description: 'What the link shows before signing in; null for an unknown token.' })
-  invitationPreview(@Arg('token') token: string, @Ctx() ctx: Context): Promise<InvitationPreview | null> {
+  @Query(() => InvitationPreview, {
+    nullable: true,
+    description: 'What the link shows before signing in; null for an unknown token.',
+  })
+  invitationPreview(
+    @Arg('token') token: string,
+    @Ctx() ctx: Context,
+  ): Promise<InvitationPreview | null> {
     return ctx.services.invitations.preview(token);
   }
 
   @Allow('user')
-  @Mutation(() => Invitation, { description: 'OWNER or ADMIN (an ADMIN cannot invite an OWNER). Mails a link valid for 7 days.' })
+  @Mutation(() => Invitation, {
+    description: 'OWNER or ADMIN (an ADMIN cannot invite an OWNER). Mails a link valid for 7 days.',
+  })
   inviteMember(@Arg('input') input: InviteMemberInput, @Ctx() ctx: Context): Promise<Invitation> {
     return ctx.services.invitations.invite(ctx, input);
   }
 
   @Allow('user')
-  @Mutation(() => Invitation, { description: 'Mails a new link with a new expiry; the old link stops working.' })
+  @Mutation(() => Invitation, {
+    description: 'Mails a new link with a new expiry; the old link stops working.',
+  })
   resendInvitation(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Invitation> {
     return ctx.services.invitations.resend(ctx, id);
   }
@@ -34,7 +44,9 @@ export class InvitationsResolver {
   }
 
   @Allow('user')
-  @Mutation(() => Membership, { description: "Joins the team; the signed-in account's email must be the invited one." })
+  @Mutation(() => Membership, {
+    description: "Joins the team; the signed-in account's email must be the invited one.",
+  })
   acceptInvitation(@Arg('token') token: string, @Ctx() ctx: Context): Promise<Membership> {
     return ctx.services.invitations.accept(ctx, token);
   }
@@ -46,7 +58,9 @@ export class InvitationsResolver {
 
   @FieldResolver(() => User, { nullable: true })
   invitedBy(@Root() invitation: Invitation, @Ctx() ctx: Context): Promise<User | null> {
-    return invitation.invitedById ? ctx.loaders.user.load(invitation.invitedById) : Promise.resolve(null);
+    return invitation.invitedById
+      ? ctx.loaders.user.load(invitation.invitedById)
+      : Promise.resolve(null);
   }
 
   @FieldResolver(() => InvitationStatus)

@@ -19,7 +19,11 @@ import { InvitationErrors } from './invitations.errors';
 import type { InvitationPreview, InviteMemberInput } from './invitations.inputs';
 
 export const INVITATION_DAYS = 7;
-const ROLE_NAMES: Record<Role, string> = { OWNER: 'an Owner', ADMIN: 'an Admin', MEMBER: 'a Member' };
+const ROLE_NAMES: Record<Role, string> = {
+  OWNER: 'an Owner',
+  ADMIN: 'an Admin',
+  MEMBER: 'a Member',
+};
 
 export interface InvitationsDeps {
   db: Database;
@@ -38,23 +42,42 @@ export class InvitationsService {
   constructor(private readonly deps: InvitationsDeps) {}
 
   private get rateRule() {
-    return { name: 'team-invitations', points: this.deps.invitationsPerHour, durationSeconds: 3600 };
+    return {
+      name: 'team-invitations',
+      points: this.deps.invitationsPerHour,
+      durationSeconds: 3600,
+    };
   }
 
   status(invitation: Invitation): InvitationStatus {
     return invitationStatus(invitation, this.deps.clock.now());
   }
 
-  async list(caller: Caller, teamId: string, status?: InvitationStatus | null): Promise<Invitation[]> {
+  async list(
+    caller: Caller,
+    teamId: string,
+    status?: InvitationStatus | null,
+  ): Promise<Invitation[]> {
     await this.deps.access.membership(caller, teamId);
-    const all = await this.deps.db.repository(Invitation).find({ where: { teamId }, order: { createdAt: 'DESC' } });
+    const all = await this.deps.db
+      .repository(Invitation)
+      .find({ where: { teamId }, order: { createdAt: 'DESC' } });
     return status ? all.filter((i) => this.status(i) === status) : all;
   }
 
   async invite(caller: Caller, input: InviteMemberInput): Promise<Invitation> {
     const role = input.role ?? Role.MEMBER;
-    const actor = await this.deps.access.require(caller, input.teamId, (r) => policy.invite(r, role), `invite ${ROLE_NAMES[role]}`);
-    await this.deps.limits.enforce(this.rateRule, input.teamId, 'This team has sent too many invitations in the last hour.');
+    const actor = await this.deps.access.require(
+      caller,
+      input.teamId,
+      (r) => policy.invite(r, role),
+      `invite ${ROLE_NAMES[role]}`,
+    );
+    await this.deps.limits.enforce(
+      this.rateRule,
+      input.teamId,
+      'This team has sent too many invitations in the last hour.',
+    );
     const email = normalizeEmail(input.email);
     const token = randomToken();
     const now = this.deps.clock.now();
@@ -66,8 +89,14 @@ export class InvitationsService {
         .where('ms.teamId = :teamId AND u.email = :email', { teamId: team.id, email })
         .getExists();
       if (memberExists) throw InvitationErrors.emailIsMember();
-      const open = await m.findBy(Invitation, { teamId: team.id, email, acceptedAt: IsNull(), revokedAt: IsNull() });
-      if (open.some((i) => this.status(i) === InvitationStatus.PENDING)) throw InvitationErrors.pendingExists();
+      const open = await m.findBy(Invitation, {
+        teamId: team.id,
+        email,
+        acceptedAt: IsNull(),
+        revokedAt: IsNull(),
+      });
+      if (open.some((i) => this.status(i) === InvitationStatus.PENDING))
+        throw InvitationErrors.pendingExists();
       const created: Invitation = {
         id: newId(),
         teamId: team.id,
@@ -83,7 +112,14 @@ export class InvitationsService {
         revokedAt: null,
       };
       await m.insert(Invitation, created);
-      await this.deps.audit.record(m, { teamId: team.id, actorUserId: actor.userId, action: 'member.invited', targetType: 'invitation', targetId: created.id, details: { email, role } });
+      await this.deps.audit.record(m, {
+        teamId: team.id,
+        actorUserId: actor.userId,
+        action: 'member.invited',
+        targetType: 'invitation',
+        targetId: created.id,
+        details: { email, role },
+      });
       return created;
     });
     await this.mail(invitation, token, actor.team!.name, actor.userId);
@@ -94,15 +130,35 @@ export class InvitationsService {
   async resend(caller: Caller, id: string): Promise<Invitation> {
     const { invitation, actor } = await this.manageable(caller, id, 'resend');
     const status = this.status(invitation);
-    if (status === InvitationStatus.ACCEPTED || status === InvitationStatus.REVOKED) throw InvitationErrors.notPending(status);
-    await this.deps.limits.enforce(this.rateRule, invitation.teamId, 'This team has sent too many invitations in the last hour.');
+    if (status === InvitationStatus.ACCEPTED || status === InvitationStatus.REVOKED)
+      throw InvitationErrors.notPending(status);
+    await this.deps.limits.enforce(
+      this.rateRule,
+      invitation.teamId,
+      'This team has sent too many invitations in the last hour.',
+    );
     const token = randomToken();
     const now = this.deps.clock.now();
-    const updated = { ...invitation, tokenHash: sha256(token), expiresAt: addDays(now, INVITATION_DAYS) };
+    const updated = {
+      ...invitation,
+      tokenHash: sha256(token),
+      expiresAt: addDays(now, INVITATION_DAYS),
+    };
     await this.deps.db.transaction(async (m) => {
-      const changed = await m.update(Invitation, { id, acceptedAt: IsNull(), revokedAt: IsNull() }, { tokenHash: updated.tokenHash, expiresAt: updated.expiresAt });
+      const changed = await m.update(
+        Invitation,
+        { id, acceptedAt: IsNull(), revokedAt: IsNull() },
+        { tokenHash: updated.tokenHash, expiresAt: updated.expiresAt },
+      );
       if (changed.affected !== 1) throw InvitationErrors.notPending('no longer pending');
-      await this.deps.audit.record(m, { teamId: invitation.teamId, actorUserId: actor.userId, action: 'invitation.resent', targetType: 'invitation', targetId: id, details: { email: invitation.email } });
+      await this.deps.audit.record(m, {
+        teamId: invitation.teamId,
+        actorUserId: actor.userId,
+        action: 'invitation.resent',
+        targetType: 'invitation',
+        targetId: id,
+        details: { email: invitation.email },
+      });
     });
     await this.mail(updated, token, actor.team!.name, actor.userId);
     return updated;
@@ -114,8 +170,19 @@ export class InvitationsService {
     if (invitation.acceptedAt) throw InvitationErrors.notPending(InvitationStatus.ACCEPTED);
     const now = this.deps.clock.now();
     await this.deps.db.transaction(async (m) => {
-      await m.update(Invitation, { id, acceptedAt: IsNull(), revokedAt: IsNull() }, { revokedAt: now });
-      await this.deps.audit.record(m, { teamId: invitation.teamId, actorUserId: actor.userId, action: 'invitation.revoked', targetType: 'invitation', targetId: id, details: { email: invitation.email } });
+      await m.update(
+        Invitation,
+        { id, acceptedAt: IsNull(), revokedAt: IsNull() },
+        { revokedAt: now },
+      );
+      await this.deps.audit.record(m, {
+        teamId: invitation.teamId,
+        actorUserId: actor.userId,
+        action: 'invitation.revoked',
+        targetType: 'invitation',
+        targetId: id,
+        details: { email: invitation.email },
+      });
     });
     return { ...invitation, revokedAt: now };
   }
@@ -125,7 +192,9 @@ export class InvitationsService {
     const invitation = await this.byToken(token);
     if (!invitation) return null;
     const team = await this.deps.db.repository(Team).findOneByOrFail({ id: invitation.teamId });
-    const inviter = invitation.invitedById ? await this.deps.db.repository(User).findOneBy({ id: invitation.invitedById }) : null;
+    const inviter = invitation.invitedById
+      ? await this.deps.db.repository(User).findOneBy({ id: invitation.invitedById })
+      : null;
     return {
       teamName: team.name,
       email: invitation.email,
@@ -144,18 +213,31 @@ export class InvitationsService {
     if (!invitation) throw InvitationErrors.unknownLink();
     this.assertAcceptable(invitation);
     const user = await this.deps.db.repository(User).findOneByOrFail({ id: userId });
-    if (user.email !== invitation.email) throw InvitationErrors.wrongAccount(invitation.email, user.email);
+    if (user.email !== invitation.email)
+      throw InvitationErrors.wrongAccount(invitation.email, user.email);
     const now = this.deps.clock.now();
     return this.deps.db.transaction(async (m) => {
       await this.deps.access.lockTeam(m, invitation.teamId);
       // The conditional update is the single winner of concurrent accepts.
-      const claimed = await m.update(Invitation, { id: invitation.id, acceptedAt: IsNull(), revokedAt: IsNull() }, { acceptedAt: now, acceptedById: userId });
+      const claimed = await m.update(
+        Invitation,
+        { id: invitation.id, acceptedAt: IsNull(), revokedAt: IsNull() },
+        { acceptedAt: now, acceptedById: userId },
+      );
       if (claimed.affected !== 1) {
         const fresh = await m.findOneByOrFail(Invitation, { id: invitation.id });
         this.assertAcceptable(fresh);
       }
-      if (await m.existsBy(Membership, { teamId: invitation.teamId, userId })) throw InvitationErrors.alreadyMember();
-      const membership: Membership = { id: newId(), teamId: invitation.teamId, userId, role: invitation.role, joinedAt: now, lastActiveAt: now };
+      if (await m.existsBy(Membership, { teamId: invitation.teamId, userId }))
+        throw InvitationErrors.alreadyMember();
+      const membership: Membership = {
+        id: newId(),
+        teamId: invitation.teamId,
+        userId,
+        role: invitation.role,
+        joinedAt: now,
+        lastActiveAt: now,
+      };
       await m.insert(Membership, membership);
       await this.deps.audit.record(m, {
         teamId: invitation.teamId,
@@ -163,7 +245,12 @@ export class InvitationsService {
         action: 'member.joined',
         targetType: 'membership',
         targetId: membership.id,
-        details: { name: user.name, email: user.email, role: invitation.role, invitationId: invitation.id },
+        details: {
+          name: user.name,
+          email: user.email,
+          role: invitation.role,
+          invitationId: invitation.id,
+        },
       });
       return membership;
     });
@@ -184,14 +271,24 @@ export class InvitationsService {
   private async manageable(caller: Caller, id: string, verb: string) {
     const invitation = await this.deps.db.repository(Invitation).findOneBy({ id });
     if (!invitation) throw InvitationErrors.notFound();
-    const actor = await this.deps.access.membership(caller, invitation.teamId).catch((error: unknown) => {
-      throw error instanceof AppError && error.code === ErrorCode.NOT_FOUND ? InvitationErrors.notFound() : error;
-    });
-    if (!policy.manageInvitation(actor.role, invitation.role)) throw TeamErrors.notAllowed(`${verb} an invitation for ${ROLE_NAMES[invitation.role]}`);
+    const actor = await this.deps.access
+      .membership(caller, invitation.teamId)
+      .catch((error: unknown) => {
+        throw error instanceof AppError && error.code === ErrorCode.NOT_FOUND
+          ? InvitationErrors.notFound()
+          : error;
+      });
+    if (!policy.manageInvitation(actor.role, invitation.role))
+      throw TeamErrors.notAllowed(`${verb} an invitation for ${ROLE_NAMES[invitation.role]}`);
     return { invitation, actor };
   }
 
-  private async mail(invitation: Invitation, token: string, teamName: string, inviterId: string): Promise<void> {
+  private async mail(
+    invitation: Invitation,
+    token: string,
+    teamName: string,
+    inviterId: string,
+  ): Promise<void> {
     const inviter = await this.deps.db.repository(User).findOneByOrFail({ id: inviterId });
     const url = `${this.deps.publicUrl}/invitations/${encodeURIComponent(token)}`;
     const expires = invitation.expiresAt.toUTCString();

@@ -27,7 +27,10 @@ export class Membership {
   @Column({ type: 'datetime', precision: 3 })
   joinedAt: Date;
 
-  @Field(() => Date, { nullable: true, description: 'Last time this member did anything in this team.' })
+  @Field(() => Date, {
+    nullable: true,
+    description: 'Last time this member did anything in this team.',
+  })
   @Column({ type: 'datetime', precision: 3, nullable: true })
   lastActiveAt: Date | null;
 

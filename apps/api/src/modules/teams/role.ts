@@ -5,7 +5,10 @@ export enum Role {
   ADMIN = 'ADMIN',
   MEMBER = 'MEMBER',
 }
-registerEnumType(Role, { name: 'Role', description: 'OWNER: everything. ADMIN: members and API keys. MEMBER: reads.' });
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'OWNER: everything. ADMIN: members and API keys. MEMBER: reads.',
+});
 
 const RANK: Record<Role, number> = { [Role.MEMBER]: 1, [Role.ADMIN]: 2, [Role.OWNER]: 3 };
 
@@ -20,9 +23,11 @@ export const policy = {
   readTeam: (_actor: Role) => true,
   updateTeam: (actor: Role) => actor === Role.OWNER,
   deleteTeam: (actor: Role) => actor === Role.OWNER,
-  invite: (actor: Role, role: Role) => actor === Role.OWNER || (actor === Role.ADMIN && role !== Role.OWNER),
+  invite: (actor: Role, role: Role) =>
+    actor === Role.OWNER || (actor === Role.ADMIN && role !== Role.OWNER),
   manageInvitation: (actor: Role, invitedRole: Role) => policy.invite(actor, invitedRole),
   changeRole: (actor: Role, from: Role, to: Role) =>
     actor === Role.OWNER || (actor === Role.ADMIN && from !== Role.OWNER && to !== Role.OWNER),
-  remove: (actor: Role, target: Role) => actor === Role.OWNER || (actor === Role.ADMIN && target !== Role.OWNER),
+  remove: (actor: Role, target: Role) =>
+    actor === Role.OWNER || (actor === Role.ADMIN && target !== Role.OWNER),
 };

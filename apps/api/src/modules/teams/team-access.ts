@@ -29,7 +29,8 @@ export class TeamAccess {
   ) {}
 
   userId(caller: Caller): string {
-    if (caller.principal?.kind !== 'user') throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to do this.');
+    if (caller.principal?.kind !== 'user')
+      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to do this.');
     return caller.principal.userId;
   }
 
@@ -45,7 +46,12 @@ export class TeamAccess {
   }
 
   /** The caller's membership, provided their role passes `allowed`; FORBIDDEN otherwise. */
-  async require(caller: Caller, teamId: string, allowed: (role: Role) => boolean, what: string): Promise<Membership> {
+  async require(
+    caller: Caller,
+    teamId: string,
+    allowed: (role: Role) => boolean,
+    what: string,
+  ): Promise<Membership> {
     const membership = await this.membership(caller, teamId);
     if (!allowed(membership.role)) throw TeamErrors.notAllowed(what);
     return membership;
@@ -54,7 +60,9 @@ export class TeamAccess {
   /** Serializes every membership change of one team: `SELECT … FOR UPDATE` on MySQL, the write turn on SQLite. */
   async lockTeam(m: EntityManager, teamId: string): Promise<Team> {
     const team = await this.db
-      .forUpdate(m.createQueryBuilder(Team, 't').where('t.id = :teamId AND t.deletedAt IS NULL', { teamId }))
+      .forUpdate(
+        m.createQueryBuilder(Team, 't').where('t.id = :teamId AND t.deletedAt IS NULL', { teamId }),
+      )
       .getOne();
     if (!team) throw TeamErrors.teamNotFound();
     return team;
@@ -75,10 +83,16 @@ export class TeamAccess {
   /** Records activity at most about once a minute per member, never on every request. */
   private touch(membership: Membership): void {
     const now = this.clock.now();
-    if (membership.lastActiveAt && now.getTime() - membership.lastActiveAt.getTime() < ACTIVITY_WRITE_EVERY_MS) return;
+    if (
+      membership.lastActiveAt &&
+      now.getTime() - membership.lastActiveAt.getTime() < ACTIVITY_WRITE_EVERY_MS
+    )
+      return;
     membership.lastActiveAt = now;
     this.db
       .transaction((m) => m.update(Membership, { id: membership.id }, { lastActiveAt: now }))
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'could not record member activity'));
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'could not record member activity'),
+      );
   }
 }

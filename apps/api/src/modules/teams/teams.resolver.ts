@@ -1,4 +1,17 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import {
+  Arg,
+  Args,
+  ArgsType,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+} from 'type-graphql';
 import { IsOptional, MaxLength } from 'class-validator';
 import { Allow } from '../../core/auth/access';
 import type { Context } from '../../core/context';
@@ -30,7 +43,10 @@ class AuditLogArgs {
 @Resolver(() => Team)
 export class TeamsResolver {
   @Allow('user')
-  @Query(() => Team, { nullable: true, description: 'A team the caller belongs to; NOT_FOUND for any other id.' })
+  @Query(() => Team, {
+    nullable: true,
+    description: 'A team the caller belongs to; NOT_FOUND for any other id.',
+  })
   team(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Team> {
     return ctx.services.teams.get(ctx, id);
   }
@@ -43,12 +59,19 @@ export class TeamsResolver {
 
   @Allow('user')
   @Mutation(() => Team, { description: 'OWNER only.' })
-  updateTeam(@Arg('id', () => ID) id: string, @Arg('input') input: UpdateTeamInput, @Ctx() ctx: Context): Promise<Team> {
+  updateTeam(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateTeamInput,
+    @Ctx() ctx: Context,
+  ): Promise<Team> {
     return ctx.services.teams.update(ctx, id, input);
   }
 
   @Allow('user')
-  @Mutation(() => Boolean, { description: 'OWNER only. Revokes the team\'s invitations and keys at once and removes its members.' })
+  @Mutation(() => Boolean, {
+    description:
+      "OWNER only. Revokes the team's invitations and keys at once and removes its members.",
+  })
   async deleteTeam(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<boolean> {
     await ctx.services.teams.delete(ctx, id);
     return true;
@@ -56,7 +79,8 @@ export class TeamsResolver {
 
   @Allow('user')
   @Mutation(() => Membership, {
-    description: 'OWNER: any change. ADMIN: between MEMBER and ADMIN, never touching an OWNER. The last OWNER cannot be demoted.',
+    description:
+      'OWNER: any change. ADMIN: between MEMBER and ADMIN, never touching an OWNER. The last OWNER cannot be demoted.',
   })
   changeMemberRole(
     @Arg('membershipId', () => ID) membershipId: string,
@@ -67,20 +91,30 @@ export class TeamsResolver {
   }
 
   @Allow('user')
-  @Mutation(() => Boolean, { description: 'OWNER: anyone. ADMIN: MEMBERs and ADMINs. Never the last OWNER.' })
-  async removeMember(@Arg('membershipId', () => ID) membershipId: string, @Ctx() ctx: Context): Promise<boolean> {
+  @Mutation(() => Boolean, {
+    description: 'OWNER: anyone. ADMIN: MEMBERs and ADMINs. Never the last OWNER.',
+  })
+  async removeMember(
+    @Arg('membershipId', () => ID) membershipId: string,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
     await ctx.services.teams.removeMember(ctx, membershipId);
     return true;
   }
 
   @Allow('user')
-  @Mutation(() => Boolean, { description: 'Leaves the team; refused (CONFLICT) for its last OWNER.' })
+  @Mutation(() => Boolean, {
+    description: 'Leaves the team; refused (CONFLICT) for its last OWNER.',
+  })
   async leaveTeam(@Arg('teamId', () => ID) teamId: string, @Ctx() ctx: Context): Promise<boolean> {
     await ctx.services.teams.leave(ctx, teamId);
     return true;
   }
 
-  @FieldResolver(() => Role, { nullable: true, description: "The caller's role in this team; null when the caller is an API key." })
+  @FieldResolver(() => Role, {
+    nullable: true,
+    description: "The caller's role in this team; null when the caller is an API key.",
+  })
   async viewerRole(@Root() team: Team, @Ctx() ctx: Context): Promise<Role | null> {
     if (ctx.principal?.kind !== 'user') return null;
     return (await ctx.services.access.membership(ctx, team.id)).role;
@@ -101,9 +135,14 @@ export class TeamsResolver {
   }
 
   @FieldResolver(() => AuditEventConnection, {
-    complexity: ({ args, childComplexity }) => Math.min(Number(args.first ?? 50), 100) * childComplexity,
+    complexity: ({ args, childComplexity }) =>
+      Math.min(Number(args.first ?? 50), 100) * childComplexity,
   })
-  async auditLog(@Root() team: Team, @Args() args: AuditLogArgs, @Ctx() ctx: Context): Promise<AuditEventConnection> {
+  async auditLog(
+    @Root() team: Team,
+    @Args() args: AuditLogArgs,
+    @Ctx() ctx: Context,
+  ): Promise<AuditEventConnection> {
     await ctx.services.access.membership(ctx, team.id);
     return ctx.services.audit.page(team.id, args);
   }
@@ -121,7 +160,9 @@ export class ViewerTeamsResolver {
 export class MembershipResolver {
   @FieldResolver(() => Team)
   team(@Root() membership: Membership, @Ctx() ctx: Context): Promise<Team> {
-    return membership.team ? Promise.resolve(membership.team) : ctx.services.teams.get(ctx, membership.teamId);
+    return membership.team
+      ? Promise.resolve(membership.team)
+      : ctx.services.teams.get(ctx, membership.teamId);
   }
 
   @FieldResolver(() => User)

@@ -23,7 +23,10 @@ export interface TeamsDeps {
   onTeamDeleted?: (manager: EntityManager, teamId: string) => Promise<void>;
 }
 
-const describe = (user: User | undefined) => ({ name: user?.name ?? null, email: user?.email ?? null });
+const describe = (user: User | undefined) => ({
+  name: user?.name ?? null,
+  email: user?.email ?? null,
+});
 
 /** Teams and their members: every change audited in its own transaction, the last owner protected. */
 export class TeamsService {
@@ -45,14 +48,33 @@ export class TeamsService {
     };
     await this.deps.db.transaction(async (m) => {
       await m.insert(Team, team);
-      await m.insert(Membership, { id: newId(), teamId: team.id, userId, role: Role.OWNER, joinedAt: now, lastActiveAt: now });
-      await this.deps.audit.record(m, { teamId: team.id, actorUserId: userId, action: 'team.created', targetType: 'team', targetId: team.id, details: { name: team.name } });
+      await m.insert(Membership, {
+        id: newId(),
+        teamId: team.id,
+        userId,
+        role: Role.OWNER,
+        joinedAt: now,
+        lastActiveAt: now,
+      });
+      await this.deps.audit.record(m, {
+        teamId: team.id,
+        actorUserId: userId,
+        action: 'team.created',
+        targetType: 'team',
+        targetId: team.id,
+        details: { name: team.name },
+      });
     });
     return team;
   }
 
   async update(caller: Caller, teamId: string, input: UpdateTeamInput): Promise<Team> {
-    const actor = await this.deps.access.require(caller, teamId, policy.updateTeam, 'rename or describe the team');
+    const actor = await this.deps.access.require(
+      caller,
+      teamId,
+      policy.updateTeam,
+      'rename or describe the team',
+    );
     return this.deps.db.transaction(async (m) => {
       const team = await this.deps.access.lockTeam(m, teamId);
       const changes: Record<string, { from: string | null; to: string | null }> = {};
@@ -60,28 +82,52 @@ export class TeamsService {
       if (name && name !== team.name) changes.name = { from: team.name, to: name };
       if (input.description !== undefined) {
         const description = input.description?.trim() || null;
-        if (description !== team.description) changes.description = { from: team.description, to: description };
+        if (description !== team.description)
+          changes.description = { from: team.description, to: description };
       }
       if (Object.keys(changes).length === 0) return team;
       if (changes.name) team.name = changes.name.to!;
       if (changes.description) team.description = changes.description.to;
       await m.update(Team, { id: teamId }, { name: team.name, description: team.description });
-      await this.deps.audit.record(m, { teamId, actorUserId: actor.userId, action: 'team.updated', targetType: 'team', targetId: teamId, details: { changes } });
+      await this.deps.audit.record(m, {
+        teamId,
+        actorUserId: actor.userId,
+        action: 'team.updated',
+        targetType: 'team',
+        targetId: teamId,
+        details: { changes },
+      });
       return team;
     });
   }
 
   /** Revokes the team's invitations (and keys) at once and removes its memberships; the team row stays, hidden. */
   async delete(caller: Caller, teamId: string): Promise<void> {
-    const actor = await this.deps.access.require(caller, teamId, policy.deleteTeam, 'delete the team');
+    const actor = await this.deps.access.require(
+      caller,
+      teamId,
+      policy.deleteTeam,
+      'delete the team',
+    );
     await this.deps.db.transaction(async (m) => {
       const team = await this.deps.access.lockTeam(m, teamId);
       const now = this.deps.clock.now();
       await m.update(Team, { id: teamId }, { deletedAt: now });
-      await m.update(Invitation, { teamId, acceptedAt: IsNull(), revokedAt: IsNull() }, { revokedAt: now });
+      await m.update(
+        Invitation,
+        { teamId, acceptedAt: IsNull(), revokedAt: IsNull() },
+        { revokedAt: now },
+      );
       await this.deps.onTeamDeleted?.(m, teamId);
       await m.delete(Membership, { teamId });
-      await this.deps.audit.record(m, { teamId, actorUserId: actor.userId, action: 'team.deleted', targetType: 'team', targetId: teamId, details: { name: team.name } });
+      await this.deps.audit.record(m, {
+        teamId,
+        actorUserId: actor.userId,
+        action: 'team.deleted',
+        targetType: 'team',
+        targetId: teamId,
+        details: { name: team.name },
+      });
     });
   }
 
@@ -113,8 +159,10 @@ export class TeamsService {
       const current = await this.membershipById(m, membershipId);
       if (!actor || !current) throw TeamErrors.memberNotFound();
       if (current.role === role) return current;
-      if (!policy.changeRole(actor.role, current.role, role)) throw TeamErrors.notAllowed(`change a role from ${current.role} to ${role}`);
-      if (current.role === Role.OWNER && (await this.ownerCount(m, current.teamId)) <= 1) throw TeamErrors.lastOwner('demote the last one');
+      if (!policy.changeRole(actor.role, current.role, role))
+        throw TeamErrors.notAllowed(`change a role from ${current.role} to ${role}`);
+      if (current.role === Role.OWNER && (await this.ownerCount(m, current.teamId)) <= 1)
+        throw TeamErrors.lastOwner('demote the last one');
       await m.update(Membership, { id: current.id }, { role });
       await this.deps.audit.record(m, {
         teamId: current.teamId,
@@ -122,7 +170,12 @@ export class TeamsService {
         action: 'member.role_changed',
         targetType: 'membership',
         targetId: current.id,
-        details: { ...describe(current.user), userId: current.userId, from: current.role, to: role },
+        details: {
+          ...describe(current.user),
+          userId: current.userId,
+          from: current.role,
+          to: role,
+        },
       });
       return { ...current, role };
     });
@@ -136,7 +189,8 @@ export class TeamsService {
       const current = await this.membershipById(m, membershipId);
       if (!actor || !current) throw TeamErrors.memberNotFound();
       const self = actor.id === current.id;
-      if (!self && !policy.remove(actor.role, current.role)) throw TeamErrors.notAllowed(`remove a member with the role ${current.role}`);
+      if (!self && !policy.remove(actor.role, current.role))
+        throw TeamErrors.notAllowed(`remove a member with the role ${current.role}`);
       await this.removeLocked(m, current, actor.userId, self ? 'member.left' : 'member.removed');
     });
   }
@@ -146,15 +200,25 @@ export class TeamsService {
     await this.deps.access.membership(caller, teamId);
     await this.deps.db.transaction(async (m) => {
       await this.deps.access.lockTeam(m, teamId);
-      const current = await m.findOne(Membership, { where: { teamId, userId }, relations: { user: true } });
+      const current = await m.findOne(Membership, {
+        where: { teamId, userId },
+        relations: { user: true },
+      });
       if (!current) throw TeamErrors.teamNotFound();
       await this.removeLocked(m, current, userId, 'member.left');
     });
   }
 
-  private async removeLocked(m: EntityManager, member: Membership, actorUserId: string, action: 'member.left' | 'member.removed') {
+  private async removeLocked(
+    m: EntityManager,
+    member: Membership,
+    actorUserId: string,
+    action: 'member.left' | 'member.removed',
+  ) {
     if (member.role === Role.OWNER && (await this.ownerCount(m, member.teamId)) <= 1) {
-      throw TeamErrors.lastOwner(action === 'member.left' ? 'leave (or delete the team)' : 'remove the last one');
+      throw TeamErrors.lastOwner(
+        action === 'member.left' ? 'leave (or delete the team)' : 'remove the last one',
+      );
     }
     await m.delete(Membership, { id: member.id });
     await this.deps.audit.record(m, {
@@ -174,7 +238,9 @@ export class TeamsService {
     try {
       await this.deps.access.membership(caller, target.teamId);
     } catch (error) {
-      throw error instanceof AppError && error.code === ErrorCode.NOT_FOUND ? TeamErrors.memberNotFound() : error;
+      throw error instanceof AppError && error.code === ErrorCode.NOT_FOUND
+        ? TeamErrors.memberNotFound()
+        : error;
     }
     return target;
   }

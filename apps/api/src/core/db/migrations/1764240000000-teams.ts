@@ -1,8 +1,20 @@
-import { Table, TableForeignKey, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import {
+  Table,
+  TableForeignKey,
+  TableIndex,
+  type MigrationInterface,
+  type QueryRunner,
+} from 'typeorm';
 import { col } from './columns';
 
 const fk = (name: string, column: string, table: string, onDelete: 'CASCADE' | 'SET NULL') =>
-  new TableForeignKey({ name, columnNames: [column], referencedTableName: table, referencedColumnNames: ['id'], onDelete });
+  new TableForeignKey({
+    name,
+    columnNames: [column],
+    referencedTableName: table,
+    referencedColumnNames: ['id'],
+    onDelete,
+  });
 
 export class Teams1764240000000 implements MigrationInterface {
   name = 'Teams1764240000000';
@@ -11,18 +23,38 @@ export class Teams1764240000000 implements MigrationInterface {
     await q.createTable(
       new Table({
         name: 'teams',
-        columns: [col.id(), col.text('name', 80), col.text('description', 500, true), col.time('createdAt'), col.time('deletedAt', true)],
+        columns: [
+          col.id(),
+          col.text('name', 80),
+          col.text('description', 500, true),
+          col.time('createdAt'),
+          col.time('deletedAt', true),
+        ],
       }),
     );
     await q.createTable(
       new Table({
         name: 'memberships',
-        columns: [col.id(), col.ref('teamId'), col.ref('userId'), col.text('role', 10), col.time('joinedAt'), col.time('lastActiveAt', true)],
+        columns: [
+          col.id(),
+          col.ref('teamId'),
+          col.ref('userId'),
+          col.text('role', 10),
+          col.time('joinedAt'),
+          col.time('lastActiveAt', true),
+        ],
         indices: [
-          new TableIndex({ name: 'UQ_memberships_team_user', columnNames: ['teamId', 'userId'], isUnique: true }),
+          new TableIndex({
+            name: 'UQ_memberships_team_user',
+            columnNames: ['teamId', 'userId'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'IDX_memberships_userId', columnNames: ['userId'] }),
         ],
-        foreignKeys: [fk('FK_memberships_team', 'teamId', 'teams', 'CASCADE'), fk('FK_memberships_user', 'userId', 'users', 'CASCADE')],
+        foreignKeys: [
+          fk('FK_memberships_team', 'teamId', 'teams', 'CASCADE'),
+          fk('FK_memberships_user', 'userId', 'users', 'CASCADE'),
+        ],
       }),
     );
     await q.createTable(
@@ -43,7 +75,11 @@ export class Teams1764240000000 implements MigrationInterface {
           col.time('revokedAt', true),
         ],
         indices: [
-          new TableIndex({ name: 'UQ_invitations_tokenHash', columnNames: ['tokenHash'], isUnique: true }),
+          new TableIndex({
+            name: 'UQ_invitations_tokenHash',
+            columnNames: ['tokenHash'],
+            isUnique: true,
+          }),
           new TableIndex({ name: 'IDX_invitations_team_email', columnNames: ['teamId', 'email'] }),
         ],
         foreignKeys: [
@@ -57,7 +93,13 @@ export class Teams1764240000000 implements MigrationInterface {
       new Table({
         name: 'audit_events',
         columns: [
-          { name: 'seq', type: 'integer', isPrimary: true, isGenerated: true, generationStrategy: 'increment' },
+          {
+            name: 'seq',
+            type: 'integer',
+            isPrimary: true,
+            isGenerated: true,
+            generationStrategy: 'increment',
+          },
           { ...col.ref('id'), isUnique: false },
           col.ref('teamId'),
           col.text('action', 64),
@@ -71,14 +113,21 @@ export class Teams1764240000000 implements MigrationInterface {
         indices: [
           new TableIndex({ name: 'UQ_audit_events_id', columnNames: ['id'], isUnique: true }),
           new TableIndex({ name: 'IDX_audit_events_team_seq', columnNames: ['teamId', 'seq'] }),
-          new TableIndex({ name: 'IDX_audit_events_team_actor_seq', columnNames: ['teamId', 'actorUserId', 'seq'] }),
+          new TableIndex({
+            name: 'IDX_audit_events_team_actor_seq',
+            columnNames: ['teamId', 'actorUserId', 'seq'],
+          }),
         ],
-        foreignKeys: [fk('FK_audit_events_team', 'teamId', 'teams', 'CASCADE'), fk('FK_audit_events_actor', 'actorUserId', 'users', 'SET NULL')],
+        foreignKeys: [
+          fk('FK_audit_events_team', 'teamId', 'teams', 'CASCADE'),
+          fk('FK_audit_events_actor', 'actorUserId', 'users', 'SET NULL'),
+        ],
       }),
     );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    for (const table of ['audit_events', 'invitations', 'memberships', 'teams']) await q.dropTable(table);
+    for (const table of ['audit_events', 'invitations', 'memberships', 'teams'])
+      await q.dropTable(table);
   }
 }
