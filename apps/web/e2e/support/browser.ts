@@ -38,3 +38,19 @@ export async function launchBrowser(): Promise<Browser> {
     },
   };
 }
+
+export interface MultiContextBrowser {
+  /** A fresh, isolated context (own cookies and localStorage): one per person in a journey. */
+  newContext(): Promise<BrowserContext>;
+  close(): Promise<void>;
+}
+
+/** Debian's chromium (or CHROMIUM_PATH) able to hold several isolated contexts at once. */
+export async function launchMultiContextBrowser(): Promise<MultiContextBrowser> {
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+  return {
+    newContext: () => browser.newContext({ viewport: { width: 1280, height: 800 } }),
+    close: () => browser.close(),
+  };
+}

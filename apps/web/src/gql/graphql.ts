@@ -17,6 +17,7 @@ export type InvitationStatus =
 
 export type InviteMemberInput = {
   email: string;
+  /** Plain text, up to 1,000 characters, shown in the mail and on the acceptance page. */
   message?: string | null | undefined;
   role?: Role | null | undefined;
   teamId: string | number;
@@ -27,6 +28,7 @@ export type LogInInput = {
   password: string;
 };
 
+/** OWNER: everything. ADMIN: members and API keys. MEMBER: reads. */
 export type Role =
   | 'ADMIN'
   | 'MEMBER'

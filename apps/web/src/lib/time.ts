@@ -6,13 +6,14 @@ const absoluteFormat = new Intl.DateTimeFormat(undefined, {
 });
 const dayFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
-const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
-  ['year', 365 * 24 * 3600],
-  ['month', 30 * 24 * 3600],
-  ['week', 7 * 24 * 3600],
-  ['day', 24 * 3600],
-  ['hour', 3600],
-  ['minute', 60],
+/** [unit, its length in seconds, the smallest distance shown in that unit] */
+const UNITS: [Intl.RelativeTimeFormatUnit, number, number][] = [
+  ['year', 365 * 86400, 365 * 86400],
+  ['month', 30 * 86400, 45 * 86400],
+  ['week', 7 * 86400, 14 * 86400],
+  ['day', 86400, 22 * 3600],
+  ['hour', 3600, 45 * 60],
+  ['minute', 60, 45],
 ];
 
 function toDate(value: string | Date): Date | null {
@@ -26,10 +27,8 @@ export function formatRelative(value: string | Date, now: Date = new Date()): st
   const seconds = Math.round((date.getTime() - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
   if (abs < 45) return seconds <= 0 ? 'just now' : 'in a few seconds';
-  for (const [unit, size] of UNITS) {
-    if (abs >= size * 0.9 || unit === 'minute') {
-      return relativeFormat.format(Math.round(seconds / size), unit);
-    }
+  for (const [unit, size, from] of UNITS) {
+    if (abs >= from) return relativeFormat.format(Math.round(seconds / size), unit);
   }
   return relativeFormat.format(Math.round(seconds / 60), 'minute');
 }

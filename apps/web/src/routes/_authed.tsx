@@ -1,6 +1,8 @@
 import { createRoute, Outlet, redirect } from '@tanstack/react-router';
+import { prefetchQuery } from '../apollo/prefetch';
 import { AppShell } from '../components/app-shell';
 import { fetchViewer } from '../features/auth/session';
+import { MyTeamsQuery } from '../features/teams/operations';
 import { rootRoute } from './__root';
 
 /** Pathless layout: every child needs a signed-in user and gets the app shell. */
@@ -15,6 +17,8 @@ export const authedRoute = createRoute({
     }
     return { user };
   },
+  // The header's team switcher.
+  loader: ({ context }) => prefetchQuery(context.client, MyTeamsQuery, {}, 'cache-first'),
   component: AuthedLayout,
 });
 

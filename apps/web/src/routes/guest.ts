@@ -5,11 +5,14 @@ import { safeRedirect } from '../features/auth/validation';
 
 export interface RedirectSearch {
   redirect?: string;
+  /** Prefills the email field (e.g. from an invitation). */
+  email?: string;
 }
 
 export function validateRedirectSearch(search: Record<string, unknown>): RedirectSearch {
   const target = safeRedirect(search.redirect);
-  return target ? { redirect: target } : {};
+  const email = typeof search.email === 'string' ? search.email.trim().slice(0, 320) : '';
+  return { ...(target ? { redirect: target } : {}), ...(email ? { email } : {}) };
 }
 
 /** /login and /signup are for signed-out visitors: a signed-in one goes on to the app. */

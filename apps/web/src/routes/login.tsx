@@ -12,6 +12,6 @@ export const loginRoute = createRoute({
 });
 
 function LoginPage() {
-  const { redirect } = loginRoute.useSearch();
-  return <LoginForm redirect={redirect} />;
+  const { redirect, email } = loginRoute.useSearch();
+  return <LoginForm redirect={redirect} email={email} />;
 }

@@ -1,15 +1,27 @@
 import { rootRoute } from './__root';
 import { authedRoute } from './_authed';
 import { dashboardRoute } from './_authed/index';
+import {
+  teamActivityRoute,
+  teamIndexRoute,
+  teamMembersRoute,
+  teamRoute,
+  teamSettingsRoute,
+} from './_authed/teams';
 import { forgotPasswordRoute } from './forgot-password';
+import { invitationRoute } from './invitations';
 import { loginRoute } from './login';
 import { resetPasswordRoute } from './reset-password';
 import { signupRoute } from './signup';
 
 export const routeTree = rootRoute.addChildren([
-  authedRoute.addChildren([dashboardRoute]),
+  authedRoute.addChildren([
+    dashboardRoute,
+    teamRoute.addChildren([teamIndexRoute, teamMembersRoute, teamActivityRoute, teamSettingsRoute]),
+  ]),
   loginRoute,
   signupRoute,
   forgotPasswordRoute,
   resetPasswordRoute,
+  invitationRoute,
 ]);

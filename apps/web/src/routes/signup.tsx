@@ -12,6 +12,6 @@ export const signupRoute = createRoute({
 });
 
 function SignUpPage() {
-  const { redirect } = signupRoute.useSearch();
-  return <SignUpForm redirect={redirect} />;
+  const { redirect, email } = signupRoute.useSearch();
+  return <SignUpForm redirect={redirect} email={email} />;
 }

@@ -11,14 +11,14 @@ import { applyServerError } from '../server-errors';
 import { validateCurrentPassword, validateEmail } from '../validation';
 import { FormError } from './form-error';
 
-export function LoginForm({ redirect }: { redirect?: string }) {
+export function LoginForm({ redirect, email }: { redirect?: string; email?: string }) {
   useDocumentTitle('Log in · Partner Portal');
   const [logIn, { loading }] = useMutation(LogInMutation);
   const { signIn } = useSession();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
     mode: 'uncontrolled',
-    initialValues: { email: '', password: '' },
+    initialValues: { email: email ?? '', password: '' },
     validate: { email: validateEmail, password: validateCurrentPassword },
   });
 
@@ -41,7 +41,11 @@ export function LoginForm({ redirect }: { redirect?: string }) {
       footer={
         <>
           New to Partner Portal?{' '}
-          <AnchorLink to="/signup" search={redirect ? { redirect } : {}} fw={500}>
+          <AnchorLink
+            to="/signup"
+            search={{ ...(redirect ? { redirect } : {}), ...(email ? { email } : {}) }}
+            fw={500}
+          >
             Create an account
           </AnchorLink>
         </>

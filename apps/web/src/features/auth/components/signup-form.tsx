@@ -11,14 +11,14 @@ import { applyServerError } from '../server-errors';
 import { PASSWORD_MIN, validateEmail, validateName, validateNewPassword } from '../validation';
 import { FormError } from './form-error';
 
-export function SignUpForm({ redirect }: { redirect?: string }) {
+export function SignUpForm({ redirect, email }: { redirect?: string; email?: string }) {
   useDocumentTitle('Sign up · Partner Portal');
   const [signUp, { loading }] = useMutation(SignUpMutation);
   const { signIn } = useSession();
   const [formError, setFormError] = useState<string | null>(null);
   const form = useForm({
     mode: 'uncontrolled',
-    initialValues: { name: '', email: '', password: '' },
+    initialValues: { name: '', email: email ?? '', password: '' },
     validate: { name: validateName, email: validateEmail, password: validateNewPassword },
   });
 
@@ -51,7 +51,11 @@ export function SignUpForm({ redirect }: { redirect?: string }) {
       footer={
         <>
           Already have an account?{' '}
-          <AnchorLink to="/login" search={redirect ? { redirect } : {}} fw={500}>
+          <AnchorLink
+            to="/login"
+            search={{ ...(redirect ? { redirect } : {}), ...(email ? { email } : {}) }}
+            fw={500}
+          >
             Log in
           </AnchorLink>
         </>

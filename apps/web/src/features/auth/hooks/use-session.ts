@@ -19,11 +19,14 @@ export function useSession() {
   );
 
   const signOut = useCallback(
-    async (options: { redirect?: string } = {}) => {
+    async (options: { redirect?: string; email?: string } = {}) => {
       setToken(null);
       await router.navigate({
         to: '/login',
-        search: options.redirect ? { redirect: options.redirect } : {},
+        search: {
+          ...(options.redirect ? { redirect: options.redirect } : {}),
+          ...(options.email ? { email: options.email } : {}),
+        },
       });
       // Cleared after leaving the signed-in pages so nothing renders half-empty.
       await client.clearStore();

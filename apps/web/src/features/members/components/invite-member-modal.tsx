@@ -69,7 +69,13 @@ export function InviteMemberModal({
 
   const messageLength = form.getValues().message.length;
   return (
-    <Modal opened={opened} onClose={close} title={`Invite someone to ${teamName}`} centered size="lg">
+    <Modal
+      opened={opened}
+      onClose={close}
+      title={`Invite someone to ${teamName}`}
+      centered
+      size="lg"
+    >
       <form onSubmit={handleSubmit} noValidate data-testid="invite-form">
         <Stack gap="md">
           <FormError>{formError}</FormError>

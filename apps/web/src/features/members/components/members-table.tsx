@@ -34,7 +34,7 @@ function RoleCell({
       disabled={loading}
       comboboxProps={{ withinPortal: true }}
       onChange={(value) => {
-        const role = value as Role | null;
+        const role = value;
         if (!role || role === member.role) return;
         changeRole(member.id, role).then(
           () =>

@@ -29,7 +29,10 @@ export function useInviteMember(teamId: string) {
       cache.modify({
         id: cache.identify({ __typename: 'Team', id: teamId }),
         fields: {
-          invitations(existing: readonly Reference[] = [], { storeFieldName, readField, toReference }) {
+          invitations(
+            existing: readonly Reference[] = [],
+            { storeFieldName, readField, toReference },
+          ) {
             if (!listsPending(storeFieldName)) return existing;
             if (existing.some((ref) => readField('id', ref) === invitation.id)) return existing;
             const ref = toReference(invitation);

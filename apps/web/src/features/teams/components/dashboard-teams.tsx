@@ -22,7 +22,12 @@ function CreateFirstTeam() {
   return (
     <Card withBorder radius="lg" padding="xl" data-testid="create-first-team">
       <Group align="flex-start" wrap="nowrap" gap="md" mb="lg">
-        <ThemeIcon size={48} radius="md" variant="gradient" gradient={{ from: 'indigo', to: 'cyan' }}>
+        <ThemeIcon
+          size={48}
+          radius="md"
+          variant="gradient"
+          gradient={{ from: 'indigo', to: 'cyan' }}
+        >
           <IconUsersGroup size={26} />
         </ThemeIcon>
         <div>

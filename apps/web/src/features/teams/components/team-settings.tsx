@@ -28,8 +28,7 @@ function DetailsForm({ team }: { team: TeamFieldsFragment }) {
     try {
       const updated = await updateTeam(values);
       if (!updated) return;
-      form.setInitialValues({ name: updated.name, description: updated.description ?? '' });
-      form.setValues({ name: updated.name, description: updated.description ?? '' });
+      // The form is keyed by the saved values: it starts afresh from the server's answer.
       notifySuccess('Team updated', 'The team’s details are saved.');
     } catch (error) {
       setFormError(applyServerError(form, error, ['name', 'description'] as const));
@@ -57,11 +56,7 @@ function DetailsForm({ team }: { team: TeamFieldsFragment }) {
           <TeamFormFields form={form} readOnly={!editable} />
           {editable ? (
             <Group justify="flex-end">
-              <Button
-                variant="default"
-                disabled={!form.isDirty()}
-                onClick={() => form.reset()}
-              >
+              <Button variant="default" disabled={!form.isDirty()} onClick={() => form.reset()}>
                 Discard
               </Button>
               <Button type="submit" loading={loading} disabled={!form.isDirty()}>

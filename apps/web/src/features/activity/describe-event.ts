@@ -1,0 +1,103 @@
+import { roleLabel } from '../teams/roles';
+
+export interface AuditEventLike {
+  action: string;
+  actor: { id: string; name: string; email: string } | null;
+  details: string | null;
+}
+
+export type Tone = 'team' | 'invite' | 'join' | 'role' | 'remove' | 'other';
+
+export interface DescribedEvent {
+  /** The sentence, e.g. "Alice changed Bob's role from Member to Admin". */
+  text: string;
+  tone: Tone;
+  /** Optional second line (e.g. a description change). */
+  detail?: string;
+}
+
+type Details = Record<string, unknown>;
+
+function parseDetails(raw: string | null): Details {
+  if (!raw) return {};
+  try {
+    const value: unknown = JSON.parse(raw);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Details) : {};
+  } catch {
+    return {};
+  }
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+function possessive(name: string): string {
+  return name.endsWith('s') ? `${name}’` : `${name}’s`;
+}
+
+function quoted(value: unknown): string {
+  const text = str(value);
+  return text ? `“${text}”` : 'nothing';
+}
+
+/** Turns an audit event into a sentence a person reads in the timeline. */
+export function describeEvent(event: AuditEventLike): DescribedEvent {
+  const d = parseDetails(event.details);
+  const actor = event.actor?.name ?? 'A deleted user';
+  const person = str(d.name) || str(d.email) || 'someone';
+  const role = (value: unknown) => roleLabel(str(value)) || 'a member';
+
+  switch (event.action) {
+    case 'team.created':
+      return { tone: 'team', text: `${actor} created the team ${quoted(d.name)}` };
+    case 'team.updated': {
+      const changes = (d.changes && typeof d.changes === 'object' ? d.changes : {}) as Record<
+        string,
+        { from?: unknown; to?: unknown } | undefined
+      >;
+      const parts: string[] = [];
+      if (changes.name) {
+        parts.push(
+          `renamed the team from ${quoted(changes.name.from)} to ${quoted(changes.name.to)}`,
+        );
+      }
+      if (changes.description) {
+        parts.push(
+          str(changes.description.to) ? 'changed the description' : 'cleared the description',
+        );
+      }
+      const text =
+        parts.length > 0 ? `${actor} ${parts.join(' and ')}` : `${actor} updated the team`;
+      const detail =
+        changes.description && str(changes.description.to)
+          ? str(changes.description.to)
+          : undefined;
+      return { tone: 'team', text, detail };
+    }
+    case 'team.deleted':
+      return { tone: 'remove', text: `${actor} deleted the team ${quoted(d.name)}` };
+    case 'member.invited':
+      return { tone: 'invite', text: `${actor} invited ${str(d.email)} as ${role(d.role)}` };
+    case 'invitation.resent':
+      return { tone: 'invite', text: `${actor} resent the invitation to ${str(d.email)}` };
+    case 'invitation.revoked':
+      return { tone: 'remove', text: `${actor} revoked the invitation to ${str(d.email)}` };
+    case 'member.joined':
+      return { tone: 'join', text: `${person} joined the team as ${role(d.role)}` };
+    case 'member.role_changed':
+      return {
+        tone: 'role',
+        text: `${actor} changed ${possessive(person)} role from ${role(d.from)} to ${role(d.to)}`,
+      };
+    case 'member.removed':
+      return {
+        tone: 'remove',
+        text: `${actor} removed ${person}${str(d.email) && str(d.name) ? ` (${str(d.email)})` : ''} from the team`,
+      };
+    case 'member.left':
+      return { tone: 'remove', text: `${person} left the team` };
+    default:
+      return { tone: 'other', text: `${actor}: ${event.action}` };
+  }
+}
