@@ -39,6 +39,7 @@ import { createLogger } from './core/logger';
 import { createMailer, type Mailer } from './core/mail';
 import { RateLimits } from './core/rate-limit';
 import { createRedis } from './core/redis';
+import { createBus, type Bus } from './core/bus';
 import { buildGraphQLSchema } from './schema';
 import { createServices, type Services } from './services';
 
@@ -80,9 +81,18 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   const { dataSource, applied } = await openDatabase(config.database);
   if (applied > 0) logger.info({ applied }, 'database migrations applied');
   let redis: Redis | undefined;
+  let redisSubscriber: Redis | undefined;
   let mailer: Mailer | undefined;
   try {
     redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
+    // A subscribed connection can do nothing else: pub/sub gets its own.
+    redisSubscriber = config.redisUrl ? createRedis(config.redisUrl) : undefined;
+    const bus = createBus({
+      redis:
+        redis && redisSubscriber ? { publisher: redis, subscriber: redisSubscriber } : undefined,
+      prefix: `${config.redisPrefix}bus:`,
+      logger,
+    });
     mailer = createMailer({
       smtpUrl: config.smtpUrl,
       from: config.mailFrom,
@@ -96,6 +106,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       mailer,
       limits: new RateLimits(redis, config.redisPrefix),
       logger,
+      bus,
     });
     const schema = await buildGraphQLSchema();
     const portal = assemble({
@@ -105,6 +116,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       services,
       schema,
       redis,
+      bus,
       mailer,
       isDev,
       isProd,
@@ -112,6 +124,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     return portal;
   } catch (error) {
     redis?.disconnect();
+    redisSubscriber?.disconnect();
     mailer?.close();
     await dataSource.destroy();
     throw error;
@@ -125,13 +138,14 @@ interface Parts {
   services: Services;
   schema: GraphQLSchema;
   redis: Redis | undefined;
+  bus: Bus;
   mailer: Mailer;
   isDev: boolean;
   isProd: boolean;
 }
 
 function assemble(parts: Parts): Portal {
-  const { config, logger, dataSource, services, schema, redis, mailer, isDev, isProd } = parts;
+  const { config, logger, dataSource, services, schema, redis, bus, mailer, isDev, isProd } = parts;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -152,12 +166,13 @@ function assemble(parts: Parts): Portal {
     {
       schema,
       onConnect: async (ctx) => {
-        const authorization = ctx.connectionParams?.authorization;
+        const { authorization, 'x-api-key': apiKey } = ctx.connectionParams ?? {};
         ctx.extra.ip = ctx.extra.request.socket.remoteAddress ?? 'unknown';
         ctx.extra.requestId = randomUUID();
         try {
           ctx.extra.principal = await resolvePrincipal(services, {
             authorization: typeof authorization === 'string' ? authorization : undefined,
+            apiKey: typeof apiKey === 'string' ? apiKey : undefined,
           });
           return true;
         } catch (error) {
@@ -281,8 +296,11 @@ function assemble(parts: Parts): Portal {
   };
 
   const authenticate: RequestHandler = (req, res, next) => {
-    const header = req.headers.authorization;
-    resolvePrincipal(services, { authorization: header })
+    const apiKey = req.headers['x-api-key'];
+    resolvePrincipal(services, {
+      authorization: req.headers.authorization,
+      apiKey: Array.isArray(apiKey) ? apiKey.join(',') : apiKey,
+    })
       .then((principal) => {
         res.locals.principal = principal;
         next();
@@ -388,6 +406,7 @@ function assemble(parts: Parts): Portal {
     services,
     async listen() {
       await apollo.start();
+      services.apiKeyAuth.start();
       handleGraphQL = expressMiddleware(apollo, { context });
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -402,7 +421,9 @@ function assemble(parts: Parts): Portal {
         else await wsCleanup.dispose();
         if (httpServer.listening)
           await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+        await services.apiKeyAuth.stop();
         mailer.close();
+        await bus.close();
         await redis?.quit().catch(() => redis?.disconnect());
         if (dataSource.isInitialized) await dataSource.destroy();
       })();

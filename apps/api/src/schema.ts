@@ -4,6 +4,11 @@ import { buildSchema } from 'type-graphql';
 import { authChecker, requireAccessRule } from './core/auth/access';
 import { DateTimeScalar } from './core/scalars';
 import { AccountsResolver } from './modules/accounts/accounts.resolver';
+import {
+  ApiKeysResolver,
+  AuditApiKeyResolver,
+  TeamApiKeysResolver,
+} from './modules/api-keys/api-keys.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { InvitationsResolver } from './modules/invitations/invitations.resolver';
 import {
@@ -19,6 +24,9 @@ export const resolvers = [
   MembershipResolver,
   InvitationsResolver,
   AuditResolver,
+  ApiKeysResolver,
+  TeamApiKeysResolver,
+  AuditApiKeyResolver,
 ] as const;
 
 /** The executable schema: validation on, deny-by-default access, the contract's scalar names. */

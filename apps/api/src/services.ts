@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { Database } from './core/db/database';
+import type { Bus } from './core/bus';
+import { ApiKeyAuthenticator } from './modules/api-keys/api-key-authenticator';
+import { ApiKeysService } from './modules/api-keys/api-keys.service';
 import { AuditService } from './modules/audit/audit.service';
 import { InvitationsService } from './modules/invitations/invitations.service';
 import { TeamAccess } from './modules/teams/team-access';
@@ -18,6 +21,8 @@ export interface Services {
   audit: AuditService;
   teams: TeamsService;
   invitations: InvitationsService;
+  apiKeys: ApiKeysService;
+  apiKeyAuth: ApiKeyAuthenticator;
 }
 
 export interface Infrastructure {
@@ -27,13 +32,16 @@ export interface Infrastructure {
   mailer: Mailer;
   limits: RateLimits;
   logger: Logger;
+  bus: Bus;
 }
 
 export function createServices(infra: Infrastructure): Services {
-  const { config, dataSource, clock, mailer, limits, logger } = infra;
+  const { config, dataSource, clock, mailer, limits, logger, bus } = infra;
   const db = new Database(dataSource);
   const access = new TeamAccess(db, clock, logger);
   const audit = new AuditService(db, clock);
+  const apiKeyAuth = new ApiKeyAuthenticator(db, clock, bus, logger);
+  const apiKeys = new ApiKeysService({ db, clock, audit, access, authenticator: apiKeyAuth });
   return {
     accounts: new AccountsService({
       db,
@@ -47,7 +55,15 @@ export function createServices(infra: Infrastructure): Services {
     }),
     access,
     audit,
-    teams: new TeamsService({ db, clock, audit, access }),
+    teams: new TeamsService({
+      db,
+      clock,
+      audit,
+      access,
+      onTeamDeleted: (m, teamId) => apiKeys.revokeAllOfTeam(m, teamId),
+    }),
+    apiKeys,
+    apiKeyAuth,
     invitations: new InvitationsService({
       db,
       clock,

@@ -37,6 +37,12 @@ export interface TestPortal {
     variables?: Record<string, unknown>,
     token?: string,
   ): Promise<GraphQLResponse<T>>;
+  /** The same, with any headers (e.g. X-API-Key). */
+  post<T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown>,
+    headers: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
   stop(): Promise<void>;
 }
 
@@ -46,7 +52,8 @@ export interface TestPortal {
  */
 export async function startPortal(env: Record<string, string> = {}): Promise<TestPortal> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-test-'));
-  const database = await freshDatabase();
+  // A second process of the same deployment passes the first one's DATABASE_URL (and Redis prefix).
+  const database = env.DATABASE_URL ? undefined : await freshDatabase();
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -69,23 +76,24 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
   const clock = new TestClock();
   const portal = await createPortal(config, { clock, logger });
   const url = await portal.listen();
+  const post: TestPortal['post'] = async (query, variables, headers) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await res.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
+    return { status: res.status, headers: res.headers, ...body } as GraphQLResponse<never>;
+  };
   return {
     portal,
     url,
     clock,
     logs,
-    async gql(query, variables, token) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await res.json()) as Omit<GraphQLResponse, 'status' | 'headers'>;
-      return { status: res.status, headers: res.headers, ...body } as GraphQLResponse<never>;
+    gql(query, variables, token) {
+      return post(query, variables ?? {}, token ? { authorization: `Bearer ${token}` } : {});
     },
+    post,
     async stop() {
       await portal.stop();
       await database?.drop();

@@ -41,13 +41,20 @@ export function costLimitPlugin(schema: GraphQLSchema, maxCost: number): ApolloS
     requestDidStart() {
       return Promise.resolve({
         didResolveOperation({ request, document, operationName }) {
-          const cost = getComplexity({
-            schema,
-            query: document,
-            operationName: operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-          });
+          let cost: number;
+          try {
+            cost = getComplexity({
+              schema,
+              query: document,
+              operationName: operationName ?? undefined,
+              variables: request.variables ?? {},
+              estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+            });
+          } catch (error) {
+            // Variables that do not fit their types: Apollo answers those itself (400, BAD_USER_INPUT).
+            if (error instanceof GraphQLError) return Promise.resolve();
+            throw error;
+          }
           if (cost > maxCost) {
             throw new GraphQLError(
               `This query is too expensive (cost ${cost}, limit ${maxCost}). Ask for fewer fields or smaller pages.`,

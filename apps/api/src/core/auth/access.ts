@@ -7,9 +7,10 @@ import type { Context } from '../context';
  * Who may call an operation. Every Query, Mutation and Subscription field carries exactly one of
  * these (a test walks the schema to prove it, and a global middleware refuses any that lacks one):
  * - `@Public()`: anyone, signed in or not;
- * - `@Allow('user')`: a signed-in person (team roles are then checked by the service, per team).
+ * - `@Allow('user')`: a signed-in person (team roles are then checked by the service, per team);
+ * - `@Allow('user', 'apiKey')`: a person or an API key (keys only read, and only their own team).
  */
-export type Caller = 'user';
+export type Caller = 'user' | 'apiKey';
 export type Access = 'public' | Caller[];
 
 export const ACCESS = 'access';
@@ -33,7 +34,12 @@ export const authChecker: AuthChecker<Context, Caller> = ({ context }, callers) 
   const principal = context.principal;
   if (!principal) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to do this.');
   if (!callers.includes(principal.kind))
-    throw new AppError(ErrorCode.FORBIDDEN, 'This credential cannot do this.');
+    throw new AppError(
+      ErrorCode.FORBIDDEN,
+      principal.kind === 'apiKey'
+        ? 'API keys can only read: sign in as a person to change anything.'
+        : 'This credential cannot do this.',
+    );
   return true;
 };
 

@@ -5,4 +5,12 @@ export interface UserPrincipal {
   sessionId: string;
 }
 
-export type Principal = UserPrincipal;
+/** An API key: acts for its own team only, and only reads. */
+export interface ApiKeyPrincipal {
+  kind: 'apiKey';
+  keyId: string;
+  teamId: string;
+  environment: string;
+}
+
+export type Principal = UserPrincipal | ApiKeyPrincipal;

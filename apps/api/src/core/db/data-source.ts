@@ -7,13 +7,24 @@ import { Session } from '../../modules/accounts/session.entity';
 import { User } from '../../modules/accounts/user.entity';
 import { Accounts1764230000000 } from './migrations/1764230000000-accounts';
 import { Teams1764240000000 } from './migrations/1764240000000-teams';
+import { ApiKeys1764250000000 } from './migrations/1764250000000-api-keys';
+import { ApiKey } from '../../modules/api-keys/api-key.entity';
 import { AuditEvent } from '../../modules/audit/audit-event.entity';
 import { Invitation } from '../../modules/invitations/invitation.entity';
 import { Membership } from '../../modules/teams/membership.entity';
 import { Team } from '../../modules/teams/team.entity';
 
-export const entities = [User, Session, PasswordReset, Team, Membership, Invitation, AuditEvent];
-export const migrations = [Accounts1764230000000, Teams1764240000000];
+export const entities = [
+  User,
+  Session,
+  PasswordReset,
+  Team,
+  Membership,
+  Invitation,
+  AuditEvent,
+  ApiKey,
+];
+export const migrations = [Accounts1764230000000, Teams1764240000000, ApiKeys1764250000000];
 
 /** One data source for both databases; the schema comes only from migrations. */
 export function createDataSource(database: Config['database']): DataSource {

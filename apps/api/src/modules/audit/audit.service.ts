@@ -15,13 +15,16 @@ export type AuditAction =
   | 'member.joined'
   | 'member.role_changed'
   | 'member.removed'
-  | 'member.left';
+  | 'member.left'
+  | 'api_key.created'
+  | 'api_key.rotated'
+  | 'api_key.revoked';
 
 export interface AuditEntry {
   teamId: string;
   actorUserId: string | null;
   action: AuditAction;
-  targetType?: 'team' | 'membership' | 'invitation';
+  targetType?: 'team' | 'membership' | 'invitation' | 'api_key';
   targetId?: string;
   details?: Record<string, unknown>;
 }

@@ -30,4 +30,5 @@ export const policy = {
     actor === Role.OWNER || (actor === Role.ADMIN && from !== Role.OWNER && to !== Role.OWNER),
   remove: (actor: Role, target: Role) =>
     actor === Role.OWNER || (actor === Role.ADMIN && target !== Role.OWNER),
+  manageKeys: (actor: Role) => actor === Role.OWNER || actor === Role.ADMIN,
 };

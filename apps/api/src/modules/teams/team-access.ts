@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EntityManager } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import type { Principal } from '../../core/auth/principal';
 import type { Clock } from '../../core/clock';
 import type { Database } from '../../core/db/database';
@@ -29,9 +29,28 @@ export class TeamAccess {
   ) {}
 
   userId(caller: Caller): string {
-    if (caller.principal?.kind !== 'user')
+    const principal = caller.principal;
+    if (principal?.kind === 'apiKey')
+      throw new AppError(ErrorCode.FORBIDDEN, 'API keys cannot do this: sign in as a person.');
+    if (principal?.kind !== 'user')
       throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to do this.');
-    return caller.principal.userId;
+    return principal.userId;
+  }
+
+  /** A team the caller may read: a member's team, or an API key's own team. NOT_FOUND for any other. */
+  async read(caller: Caller, teamId: string): Promise<Team> {
+    const principal = caller.principal;
+    if (principal?.kind !== 'apiKey') return (await this.membership(caller, teamId)).team!;
+    if (principal.teamId !== teamId) throw TeamErrors.teamNotFound();
+    const key = `team:${teamId}`;
+    let team = caller.memo.get(key) as Promise<Team | null> | undefined;
+    if (!team) {
+      team = this.db.repository(Team).findOneBy({ id: teamId, deletedAt: IsNull() });
+      caller.memo.set(key, team);
+    }
+    const found = await team;
+    if (!found) throw TeamErrors.teamNotFound();
+    return found;
   }
 
   /** The caller's membership of a live team, or NOT_FOUND. */

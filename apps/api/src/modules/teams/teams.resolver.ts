@@ -42,10 +42,11 @@ class AuditLogArgs {
 
 @Resolver(() => Team)
 export class TeamsResolver {
-  @Allow('user')
+  @Allow('user', 'apiKey')
   @Query(() => Team, {
     nullable: true,
-    description: 'A team the caller belongs to; NOT_FOUND for any other id.',
+    description:
+      "A team the caller belongs to (or an API key's own team); NOT_FOUND for any other id.",
   })
   team(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Team> {
     return ctx.services.teams.get(ctx, id);
@@ -143,7 +144,7 @@ export class TeamsResolver {
     @Args() args: AuditLogArgs,
     @Ctx() ctx: Context,
   ): Promise<AuditEventConnection> {
-    await ctx.services.access.membership(ctx, team.id);
+    await ctx.services.access.read(ctx, team.id);
     return ctx.services.audit.page(team.id, args);
   }
 }

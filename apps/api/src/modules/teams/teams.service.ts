@@ -33,7 +33,7 @@ export class TeamsService {
   constructor(private readonly deps: TeamsDeps) {}
 
   get(caller: Caller, teamId: string): Promise<Team> {
-    return this.deps.access.membership(caller, teamId).then((m) => m.team!);
+    return this.deps.access.read(caller, teamId);
   }
 
   async create(caller: Caller, input: CreateTeamInput): Promise<Team> {
@@ -142,7 +142,7 @@ export class TeamsService {
   }
 
   async members(caller: Caller, teamId: string): Promise<Membership[]> {
-    await this.deps.access.membership(caller, teamId);
+    await this.deps.access.read(caller, teamId);
     return this.deps.db.repository(Membership).find({
       where: { teamId },
       relations: { user: true },

@@ -1,0 +1,124 @@
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import { In } from 'typeorm';
+import type { ApiKeyPrincipal } from '../../core/auth/principal';
+import type { Bus } from '../../core/bus';
+import type { Clock } from '../../core/clock';
+import type { Database } from '../../core/db/database';
+import { AppError, ErrorCode } from '../../core/errors';
+import { safeEqual, sha256 } from '../../core/secrets';
+import { ApiKey, KeyStatus, keyStatus } from './api-key.entity';
+import { parseApiKey } from './key-format';
+
+type CachedKey = Pick<
+  ApiKey,
+  'id' | 'teamId' | 'environment' | 'keyHash' | 'expiresAt' | 'revokedAt'
+>;
+
+const CACHE_TTL_MS = 60_000;
+const LAST_USED_FLUSH_MS = 5_000;
+const INVALIDATE = 'api-key.invalidate';
+
+const refuse = (message: string) => new AppError(ErrorCode.UNAUTHENTICATED, message);
+
+/**
+ * Turns a presented key into a caller. Look-ups are cached in memory; a revoke or a rotation
+ * drops the cached entry in this process at once and, through the bus (Redis), in every other.
+ * Expiry is checked against the clock on every request, cached or not. `lastUsedAt` is kept in
+ * memory and written in one batch every few seconds, never per request.
+ */
+export class ApiKeyAuthenticator {
+  private readonly cache = new LRUCache<string, CachedKey>({ max: 10_000, ttl: CACHE_TTL_MS });
+  private readonly lastUsed = new Map<string, Date>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly bus: Bus,
+    private readonly logger: Logger,
+  ) {
+    bus.subscribe(INVALIDATE, (keyId) => this.forget(keyId));
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flushLastUsed(), LAST_USED_FLUSH_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flushLastUsed();
+  }
+
+  async authenticate(secret: string): Promise<ApiKeyPrincipal> {
+    // Shape and checksum first: a mistyped or invented key costs no look-up.
+    if (parseApiKey(secret) === null)
+      throw refuse('This API key is not valid: check that it was copied whole.');
+    const hash = sha256(secret);
+    let key = this.cache.get(hash);
+    if (!key) {
+      const row = await this.db.repository(ApiKey).findOne({
+        where: { keyHash: hash },
+        select: {
+          id: true,
+          teamId: true,
+          environment: true,
+          keyHash: true,
+          expiresAt: true,
+          revokedAt: true,
+        },
+      });
+      if (!row) throw refuse('This API key is not valid.');
+      key = row;
+      this.cache.set(hash, key);
+    }
+    if (!safeEqual(key.keyHash, hash)) throw refuse('This API key is not valid.');
+    const now = this.clock.now();
+    const status = keyStatus(key, now);
+    if (status === KeyStatus.REVOKED) throw refuse('This API key has been revoked.');
+    if (status === KeyStatus.EXPIRED) throw refuse('This API key has expired.');
+    this.lastUsed.set(key.id, now);
+    return { kind: 'apiKey', keyId: key.id, teamId: key.teamId, environment: key.environment };
+  }
+
+  /** The freshest known last use: this process's memory, else what was written. */
+  lastUsedAt(key: ApiKey): Date | null {
+    return this.lastUsed.get(key.id) ?? key.lastUsedAt;
+  }
+
+  /** Call after a key's revocation or expiry changed: every process drops its cached copy. */
+  invalidate(keyId: string): void {
+    this.forget(keyId);
+    this.bus.publish(INVALIDATE, keyId);
+  }
+
+  private forget(keyId: string): void {
+    for (const [hash, key] of this.cache.entries()) if (key.id === keyId) this.cache.delete(hash);
+  }
+
+  async flushLastUsed(): Promise<void> {
+    if (this.lastUsed.size === 0 || !this.db.dataSource.isInitialized) return;
+    const batch = [...this.lastUsed.entries()];
+    this.lastUsed.clear();
+    try {
+      await this.db.transaction(async (m) => {
+        const ids = batch.map(([id]) => id);
+        const current = await m.find(ApiKey, {
+          where: { id: In(ids) },
+          select: { id: true, lastUsedAt: true },
+        });
+        const stored = new Map(current.map((k) => [k.id, k.lastUsedAt]));
+        for (const [id, at] of batch) {
+          const before = stored.get(id);
+          if (!before || before.getTime() < at.getTime())
+            await m.update(ApiKey, { id }, { lastUsedAt: at });
+        }
+      });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'could not record API key use; will retry');
+      for (const [id, at] of batch) if (!this.lastUsed.has(id)) this.lastUsed.set(id, at);
+    }
+  }
+}

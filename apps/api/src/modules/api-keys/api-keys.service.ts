@@ -1,0 +1,237 @@
+import type { EntityManager } from 'typeorm';
+import { IsNull } from 'typeorm';
+import { addDays, addHours, type Clock } from '../../core/clock';
+import type { Database } from '../../core/db/database';
+import { AppError, ErrorCode } from '../../core/errors';
+import { newId, sha256 } from '../../core/secrets';
+import type { AuditService } from '../audit/audit.service';
+import { policy } from '../teams/role';
+import type { Caller, TeamAccess } from '../teams/team-access';
+import type { ApiKeyAuthenticator } from './api-key-authenticator';
+import { ApiKey, EXPIRATION_DAYS, KeyStatus, keyStatus, type Environment } from './api-key.entity';
+import { ApiKeyErrors } from './api-keys.errors';
+import type { CreateApiKeyInput, CreatedApiKey, RotateApiKeyInput } from './api-keys.inputs';
+import { generateApiKey } from './key-format';
+
+export interface ApiKeysDeps {
+  db: Database;
+  clock: Clock;
+  audit: AuditService;
+  access: TeamAccess;
+  authenticator: ApiKeyAuthenticator;
+}
+
+/** Keys of a team: created once-shown, rotated with a grace period, revoked at once; every change audited. */
+export class ApiKeysService {
+  constructor(private readonly deps: ApiKeysDeps) {}
+
+  status(key: ApiKey): KeyStatus {
+    return keyStatus(key, this.deps.clock.now());
+  }
+
+  lastUsedAt(key: ApiKey): Date | null {
+    return this.deps.authenticator.lastUsedAt(key);
+  }
+
+  async list(
+    caller: Caller,
+    teamId: string,
+    filter: { status?: KeyStatus | null; environment?: Environment | null },
+  ): Promise<ApiKey[]> {
+    await this.deps.access.read(caller, teamId);
+    const keys = await this.deps.db.repository(ApiKey).find({
+      where: { teamId, ...(filter.environment ? { environment: filter.environment } : {}) },
+      order: { createdAt: 'DESC' },
+    });
+    return filter.status ? keys.filter((k) => this.status(k) === filter.status) : keys;
+  }
+
+  async get(caller: Caller, id: string): Promise<ApiKey> {
+    const key = await this.deps.db.repository(ApiKey).findOneBy({ id });
+    if (!key) throw ApiKeyErrors.notFound();
+    await this.deps.access.read(caller, key.teamId).catch((error: unknown) => {
+      throw error instanceof AppError && error.code === ErrorCode.NOT_FOUND
+        ? ApiKeyErrors.notFound()
+        : error;
+    });
+    return key;
+  }
+
+  /** Internal look-up by id (e.g. to follow `replaces`), for keys of a team the caller can already read. */
+  byId(id: string | null): Promise<ApiKey | null> {
+    return id ? this.deps.db.repository(ApiKey).findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  async create(caller: Caller, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    const actor = await this.deps.access.require(
+      caller,
+      input.teamId,
+      policy.manageKeys,
+      'create API keys',
+    );
+    const name = input.name.trim();
+    return this.deps.db.transaction(async (m) => {
+      await this.deps.access.lockTeam(m, input.teamId);
+      await this.assertNameFree(m, input.teamId, name);
+      const created = this.newKey({
+        teamId: input.teamId,
+        name,
+        description: input.description?.trim() || null,
+        environment: input.environment,
+        expirationDays: EXPIRATION_DAYS[input.expiration],
+        monthlyRequestLimit: input.monthlyRequestLimit ?? null,
+        rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+        createdById: actor.userId,
+        replacesId: null,
+      });
+      await m.insert(ApiKey, created.apiKey);
+      await this.deps.audit.record(m, {
+        teamId: input.teamId,
+        actorUserId: actor.userId,
+        action: 'api_key.created',
+        targetType: 'api_key',
+        targetId: created.apiKey.id,
+        details: {
+          name,
+          environment: input.environment,
+          expiresAt: created.apiKey.expiresAt?.toISOString() ?? null,
+          start: created.apiKey.start,
+        },
+      });
+      return created;
+    });
+  }
+
+  /** A new key with the same settings; the old one keeps working for the grace period (0: revoked at once). */
+  async rotate(caller: Caller, input: RotateApiKeyInput): Promise<CreatedApiKey> {
+    const existing = await this.get(caller, input.id);
+    const actor = await this.deps.access.require(
+      caller,
+      existing.teamId,
+      policy.manageKeys,
+      'rotate API keys',
+    );
+    const graceHours = input.gracePeriodHours ?? 24;
+    const now = this.deps.clock.now();
+    const result = await this.deps.db.transaction(async (m) => {
+      await this.deps.access.lockTeam(m, existing.teamId);
+      const old = await m.findOneByOrFail(ApiKey, { id: existing.id });
+      const status = this.status(old);
+      if (status !== KeyStatus.ACTIVE) throw ApiKeyErrors.notActive(status);
+      if (old.replacedById) throw ApiKeyErrors.alreadyRotated();
+      const created = this.newKey({ ...old, createdById: actor.userId, replacesId: old.id });
+      await m.insert(ApiKey, created.apiKey);
+      const graceEnd = addHours(now, graceHours);
+      const oldChanges =
+        graceHours === 0
+          ? { replacedById: created.apiKey.id, revokedAt: now, revokedById: actor.userId }
+          : {
+              replacedById: created.apiKey.id,
+              expiresAt: old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd,
+            };
+      await m.update(ApiKey, { id: old.id }, oldChanges);
+      await this.deps.audit.record(m, {
+        teamId: old.teamId,
+        actorUserId: actor.userId,
+        action: 'api_key.rotated',
+        targetType: 'api_key',
+        targetId: old.id,
+        details: {
+          name: old.name,
+          oldKeyId: old.id,
+          newKeyId: created.apiKey.id,
+          gracePeriodHours: graceHours,
+          start: created.apiKey.start,
+        },
+      });
+      return created;
+    });
+    this.deps.authenticator.invalidate(existing.id);
+    return result;
+  }
+
+  /** Immediate. Revoking a revoked key changes nothing and returns it. */
+  async revoke(caller: Caller, id: string): Promise<ApiKey> {
+    const key = await this.get(caller, id);
+    const actor = await this.deps.access.require(
+      caller,
+      key.teamId,
+      policy.manageKeys,
+      'revoke API keys',
+    );
+    if (key.revokedAt) return key;
+    const now = this.deps.clock.now();
+    await this.deps.db.transaction(async (m) => {
+      await m.update(
+        ApiKey,
+        { id, revokedAt: IsNull() },
+        { revokedAt: now, revokedById: actor.userId },
+      );
+      await this.deps.audit.record(m, {
+        teamId: key.teamId,
+        actorUserId: actor.userId,
+        action: 'api_key.revoked',
+        targetType: 'api_key',
+        targetId: id,
+        details: { name: key.name, start: key.start },
+      });
+    });
+    this.deps.authenticator.invalidate(id);
+    return { ...key, revokedAt: now, revokedById: actor.userId };
+  }
+
+  /** Part of deleting a team: all its keys stop working at once. */
+  async revokeAllOfTeam(m: EntityManager, teamId: string): Promise<void> {
+    const live = await m.find(ApiKey, {
+      where: { teamId, revokedAt: IsNull() },
+      select: { id: true },
+    });
+    if (live.length === 0) return;
+    await m.update(ApiKey, { teamId, revokedAt: IsNull() }, { revokedAt: this.deps.clock.now() });
+    for (const key of live) this.deps.authenticator.invalidate(key.id);
+  }
+
+  private async assertNameFree(m: EntityManager, teamId: string, name: string): Promise<void> {
+    const same = await m.find(ApiKey, { where: { teamId, name, replacedById: IsNull() } });
+    if (same.some((k) => this.status(k) === KeyStatus.ACTIVE)) throw ApiKeyErrors.nameTaken();
+  }
+
+  private newKey(
+    settings: Pick<
+      ApiKey,
+      | 'teamId'
+      | 'name'
+      | 'description'
+      | 'environment'
+      | 'expirationDays'
+      | 'monthlyRequestLimit'
+      | 'rateLimitPerMinute'
+      | 'createdById'
+      | 'replacesId'
+    >,
+  ): CreatedApiKey {
+    const now = this.deps.clock.now();
+    const { secret, start } = generateApiKey(settings.environment);
+    const apiKey: ApiKey = {
+      id: newId(),
+      teamId: settings.teamId,
+      name: settings.name,
+      description: settings.description,
+      environment: settings.environment,
+      start,
+      keyHash: sha256(secret),
+      createdAt: now,
+      createdById: settings.createdById,
+      expirationDays: settings.expirationDays,
+      expiresAt: settings.expirationDays === null ? null : addDays(now, settings.expirationDays),
+      lastUsedAt: null,
+      revokedAt: null,
+      revokedById: null,
+      monthlyRequestLimit: settings.monthlyRequestLimit,
+      rateLimitPerMinute: settings.rateLimitPerMinute,
+      replacesId: settings.replacesId,
+      replacedById: null,
+    };
+    return { apiKey, secret };
+  }
+}
