@@ -9,6 +9,62 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant as an ISO 8601 string in UTC, e.g. 2026-11-27T08:30:00.000Z. */
   DateTime: { input: string; output: string; }
+  /** The `SafeInt` scalar type represents non-fractional signed whole numeric values that are considered safe as defined by the ECMAScript specification. */
+  SafeInt: { input: number; output: number; }
+};
+
+export type ApiKey = {
+  __typename?: 'ApiKey';
+  createdAt: Scalars['DateTime']['output'];
+  createdBy: Maybe<User>;
+  description: Maybe<Scalars['String']['output']>;
+  environment: Environment;
+  /** null: never expires. */
+  expiresAt: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  lastUsedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Requests allowed per calendar month (UTC); null: no limit. */
+  monthlyRequestLimit: Maybe<Scalars['SafeInt']['output']>;
+  name: Scalars['String']['output'];
+  /** Requests allowed per minute; null: no limit. */
+  rateLimitPerMinute: Maybe<Scalars['Int']['output']>;
+  /** The key that replaced this one in a rotation. */
+  replacedBy: Maybe<ApiKey>;
+  /** The key this one replaced in a rotation. */
+  replaces: Maybe<ApiKey>;
+  revokedAt: Maybe<Scalars['DateTime']['output']>;
+  revokedBy: Maybe<User>;
+  /** The key's first characters, safe to display (never the whole secret). */
+  start: Scalars['String']['output'];
+  status: KeyStatus;
+  team: Team;
+};
+
+export type AuditEvent = {
+  __typename?: 'AuditEvent';
+  /** e.g. team.created, member.invited, member.role_changed, member.removed */
+  action: Scalars['String']['output'];
+  /** null when the actor was an API key or has deleted their account. */
+  actor: Maybe<User>;
+  actorApiKey: Maybe<ApiKey>;
+  createdAt: Scalars['DateTime']['output'];
+  /** JSON-encoded details (old and new role, names, …). */
+  details: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  targetId: Maybe<Scalars['ID']['output']>;
+  targetType: Maybe<Scalars['String']['output']>;
+};
+
+export type AuditEventConnection = {
+  __typename?: 'AuditEventConnection';
+  edges: Array<AuditEventEdge>;
+  pageInfo: PageInfo;
+};
+
+export type AuditEventEdge = {
+  __typename?: 'AuditEventEdge';
+  cursor: Scalars['String']['output'];
+  node: AuditEvent;
 };
 
 export type AuthPayload = {
@@ -18,20 +74,169 @@ export type AuthPayload = {
   user: User;
 };
 
+export type CreateApiKeyInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  environment: Environment;
+  expiration: KeyExpiration;
+  monthlyRequestLimit?: InputMaybe<Scalars['SafeInt']['input']>;
+  name: Scalars['String']['input'];
+  rateLimitPerMinute?: InputMaybe<Scalars['Int']['input']>;
+  teamId: Scalars['ID']['input'];
+};
+
+export type CreateTeamInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name: Scalars['String']['input'];
+};
+
+export type CreatedApiKey = {
+  __typename?: 'CreatedApiKey';
+  apiKey: ApiKey;
+  /** The whole key. Returned this once; the server keeps only a hash. */
+  secret: Scalars['String']['output'];
+};
+
+export type Environment =
+  | 'DEVELOPMENT'
+  | 'PRODUCTION';
+
+export type Invitation = {
+  __typename?: 'Invitation';
+  createdAt: Scalars['DateTime']['output'];
+  email: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  invitedBy: Maybe<User>;
+  message: Maybe<Scalars['String']['output']>;
+  role: Role;
+  status: InvitationStatus;
+  team: Team;
+};
+
+/** What the acceptance page may show before the invitee signs in. */
+export type InvitationPreview = {
+  __typename?: 'InvitationPreview';
+  email: Scalars['String']['output'];
+  expiresAt: Scalars['DateTime']['output'];
+  invitedByName: Maybe<Scalars['String']['output']>;
+  message: Maybe<Scalars['String']['output']>;
+  role: Role;
+  status: InvitationStatus;
+  teamName: Scalars['String']['output'];
+};
+
+export type InvitationStatus =
+  | 'ACCEPTED'
+  | 'EXPIRED'
+  | 'PENDING'
+  | 'REVOKED';
+
+export type InviteMemberInput = {
+  email: Scalars['String']['input'];
+  /** Plain text, up to 1,000 characters, shown in the mail and on the acceptance page. */
+  message?: InputMaybe<Scalars['String']['input']>;
+  role?: InputMaybe<Role>;
+  teamId: Scalars['ID']['input'];
+};
+
+export type KeyExpiration =
+  | 'DAYS_30'
+  | 'DAYS_90'
+  | 'DAYS_180'
+  | 'NEVER';
+
+export type KeyStatus =
+  | 'ACTIVE'
+  | 'EXPIRED'
+  | 'REVOKED';
+
 export type LogInInput = {
   email: Scalars['String']['input'];
   password: Scalars['String']['input'];
 };
 
+/** A person's place in a team. */
+export type Membership = {
+  __typename?: 'Membership';
+  id: Scalars['ID']['output'];
+  joinedAt: Scalars['DateTime']['output'];
+  /** Last time this member did anything in this team. */
+  lastActiveAt: Maybe<Scalars['DateTime']['output']>;
+  role: Role;
+  team: Team;
+  user: User;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Joins the team; the signed-in account's email must be the invited one. */
+  acceptInvitation: Membership;
+  /** OWNER: any change. ADMIN: between MEMBER and ADMIN, never touching an OWNER. The last OWNER cannot be demoted. */
+  changeMemberRole: Membership;
+  /** OWNER or ADMIN. The secret is in this answer only. */
+  createApiKey: CreatedApiKey;
+  /** Creates a team with the caller as its OWNER. */
+  createTeam: Team;
+  /** OWNER only. Revokes the team's invitations and keys at once and removes its members. */
+  deleteTeam: Scalars['Boolean']['output'];
+  /** OWNER or ADMIN (an ADMIN cannot invite an OWNER). Mails a link valid for 7 days. */
+  inviteMember: Invitation;
+  /** Leaves the team; refused (CONFLICT) for its last OWNER. */
+  leaveTeam: Scalars['Boolean']['output'];
   logIn: AuthPayload;
   /** Ends the calling session: its token is refused from now on. */
   logOut: Scalars['Boolean']['output'];
+  /** OWNER: anyone. ADMIN: MEMBERs and ADMINs. Never the last OWNER. */
+  removeMember: Scalars['Boolean']['output'];
   /** Always true; a link is mailed only when the account exists. */
   requestPasswordReset: Scalars['Boolean']['output'];
+  /** Mails a new link with a new expiry; the old link stops working. */
+  resendInvitation: Invitation;
   resetPassword: AuthPayload;
+  /** OWNER or ADMIN. Immediate; revoking a revoked key returns it unchanged. */
+  revokeApiKey: ApiKey;
+  revokeInvitation: Invitation;
+  /** OWNER or ADMIN. A new key with the same settings; the old one works for the grace period. */
+  rotateApiKey: CreatedApiKey;
   signUp: AuthPayload;
+  /** OWNER only. */
+  updateTeam: Team;
+};
+
+
+export type MutationAcceptInvitationArgs = {
+  token: Scalars['String']['input'];
+};
+
+
+export type MutationChangeMemberRoleArgs = {
+  membershipId: Scalars['ID']['input'];
+  role: Role;
+};
+
+
+export type MutationCreateApiKeyArgs = {
+  input: CreateApiKeyInput;
+};
+
+
+export type MutationCreateTeamArgs = {
+  input: CreateTeamInput;
+};
+
+
+export type MutationDeleteTeamArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationInviteMemberArgs = {
+  input: InviteMemberInput;
+};
+
+
+export type MutationLeaveTeamArgs = {
+  teamId: Scalars['ID']['input'];
 };
 
 
@@ -40,8 +245,18 @@ export type MutationLogInArgs = {
 };
 
 
+export type MutationRemoveMemberArgs = {
+  membershipId: Scalars['ID']['input'];
+};
+
+
 export type MutationRequestPasswordResetArgs = {
   email: Scalars['String']['input'];
+};
+
+
+export type MutationResendInvitationArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -51,20 +266,121 @@ export type MutationResetPasswordArgs = {
 };
 
 
+export type MutationRevokeApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRevokeInvitationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationRotateApiKeyArgs = {
+  input: RotateApiKeyInput;
+};
+
+
 export type MutationSignUpArgs = {
   input: SignUpInput;
 };
 
+
+export type MutationUpdateTeamArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateTeamInput;
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
 export type Query = {
   __typename?: 'Query';
+  /** A key of a team the caller can read; NOT_FOUND otherwise. */
+  apiKey: Maybe<ApiKey>;
+  /** What the link shows before signing in; null for an unknown token. */
+  invitationPreview: Maybe<InvitationPreview>;
+  /** A team the caller belongs to (or an API key's own team); NOT_FOUND for any other id. */
+  team: Maybe<Team>;
   /** null when the caller is not signed in. */
   viewer: Maybe<Viewer>;
+};
+
+
+export type QueryApiKeyArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryInvitationPreviewArgs = {
+  token: Scalars['String']['input'];
+};
+
+
+export type QueryTeamArgs = {
+  id: Scalars['ID']['input'];
+};
+
+/** OWNER: everything. ADMIN: members and API keys. MEMBER: reads. */
+export type Role =
+  | 'ADMIN'
+  | 'MEMBER'
+  | 'OWNER';
+
+export type RotateApiKeyInput = {
+  /** How long the old key keeps working; 0 revokes it at once. */
+  gracePeriodHours?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
 };
 
 export type SignUpInput = {
   email: Scalars['String']['input'];
   name: Scalars['String']['input'];
   password: Scalars['String']['input'];
+};
+
+/** A partner company: its people and (later) its API keys. */
+export type Team = {
+  __typename?: 'Team';
+  apiKeys: Array<ApiKey>;
+  auditLog: AuditEventConnection;
+  createdAt: Scalars['DateTime']['output'];
+  description: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  invitations: Array<Invitation>;
+  members: Array<Membership>;
+  name: Scalars['String']['output'];
+  /** The caller's role in this team; null when the caller is an API key. */
+  viewerRole: Maybe<Role>;
+};
+
+
+/** A partner company: its people and (later) its API keys. */
+export type TeamApiKeysArgs = {
+  environment?: InputMaybe<Environment>;
+  status?: InputMaybe<KeyStatus>;
+};
+
+
+/** A partner company: its people and (later) its API keys. */
+export type TeamAuditLogArgs = {
+  actorId?: InputMaybe<Scalars['ID']['input']>;
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** A partner company: its people and (later) its API keys. */
+export type TeamInvitationsArgs = {
+  status?: InputMaybe<InvitationStatus>;
+};
+
+export type UpdateTeamInput = {
+  description?: InputMaybe<Scalars['String']['input']>;
+  name?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A person with an account on the portal. */
@@ -78,5 +394,6 @@ export type User = {
 
 export type Viewer = {
   __typename?: 'Viewer';
+  memberships: Array<Membership>;
   user: User;
 };
