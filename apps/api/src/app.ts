@@ -40,6 +40,8 @@ import { createMailer, type Mailer } from './core/mail';
 import { RateLimits } from './core/rate-limit';
 import { createRedis } from './core/redis';
 import { createBus, type Bus } from './core/bus';
+import { createLive } from './core/live';
+import { KeyRefused } from './modules/api-keys/api-key-authenticator';
 import { buildGraphQLSchema } from './schema';
 import { createServices, type Services } from './services';
 
@@ -107,6 +109,12 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       limits: new RateLimits(redis, config.redisPrefix),
       logger,
       bus,
+      live: createLive(
+        redis && redisSubscriber
+          ? { publisher: redis, subscriber: redisSubscriber, prefix: `${config.redisPrefix}live:` }
+          : undefined,
+      ),
+      redis,
     });
     const schema = await buildGraphQLSchema();
     const portal = assemble({
@@ -246,6 +254,22 @@ function assemble(parts: Parts): Portal {
         },
       },
       costLimitPlugin(schema, config.limits.cost),
+      {
+        // A keyed request whose GraphQL answer carries errors counts as failed, even with HTTP 200.
+        requestDidStart: () =>
+          Promise.resolve({
+            willSendResponse({ response, contextValue }) {
+              if (
+                contextValue.usage &&
+                response.body.kind === 'single' &&
+                response.body.singleResult.errors?.length
+              ) {
+                contextValue.usage.hadErrors = true;
+              }
+              return Promise.resolve();
+            },
+          }),
+      },
       ...(isProd ? [ApolloServerPluginLandingPageDisabled()] : []),
     ],
   });
@@ -296,6 +320,7 @@ function assemble(parts: Parts): Portal {
   };
 
   const authenticate: RequestHandler = (req, res, next) => {
+    res.locals.startedAt = performance.now();
     const apiKey = req.headers['x-api-key'];
     resolvePrincipal(services, {
       authorization: req.headers.authorization,
@@ -306,10 +331,55 @@ function assemble(parts: Parts): Portal {
         next();
       })
       .catch((error: unknown) => {
+        // A revoked or expired key is still that team's key: its refusals count in the team's usage.
+        if (error instanceof KeyRefused && error.key)
+          meterResponse(res, error.key.id, error.key.teamId);
         if (error instanceof AppError)
           return sendError(res, 401, error.code, error.message, error.extensions);
         next(error);
       });
+  };
+
+  /** Counts the response, whatever its outcome, once it has been sent. */
+  const meterResponse = (res: Response, apiKeyId: string, teamId: string) => {
+    const usage = { hadErrors: false };
+    res.locals.usage = usage;
+    res.once('finish', () =>
+      services.usageRecorder.record({
+        apiKeyId,
+        teamId,
+        status: res.statusCode,
+        failed: res.statusCode >= 400 || usage.hadErrors,
+        latencyMs: performance.now() - (res.locals.startedAt as number),
+      }),
+    );
+  };
+
+  /** Requests made with a key: counted, and held to the key's own limits (RateLimit headers on every answer). */
+  const meter: RequestHandler = (_req, res, next) => {
+    const principal = res.locals.principal as Principal | null;
+    if (principal?.kind !== 'apiKey') return next();
+    meterResponse(res, principal.keyId, principal.teamId);
+    services.keyLimits
+      .check({
+        id: principal.keyId,
+        rateLimitPerMinute: principal.rateLimitPerMinute,
+        monthlyRequestLimit: principal.monthlyRequestLimit,
+      })
+      .then((verdict) => {
+        res.set(verdict.headers);
+        if (!verdict.allowed) {
+          return sendError(
+            res,
+            429,
+            ErrorCode.RATE_LIMITED,
+            verdict.message ?? 'Too many requests.',
+            { retryAfterSeconds: verdict.retryAfterSeconds },
+          );
+        }
+        next();
+      })
+      .catch(next);
   };
 
   // Created once Apollo has started (in listen); until then the endpoint says so instead of failing.
@@ -333,14 +403,16 @@ function assemble(parts: Parts): Portal {
         principal: (res.locals.principal as Principal | null | undefined) ?? null,
         services,
         log: req.log,
+        usage: res.locals.usage as Context['usage'],
       }),
     );
 
   app.use(
     '/graphql',
+    authenticate,
+    meter,
     requireJson,
     express.json({ limit: config.limits.bodyBytes }),
-    authenticate,
     graphqlHandler,
   );
 
@@ -407,6 +479,7 @@ function assemble(parts: Parts): Portal {
     async listen() {
       await apollo.start();
       services.apiKeyAuth.start();
+      services.usageRecorder.start();
       handleGraphQL = expressMiddleware(apollo, { context });
       await new Promise<void>((resolve, reject) => {
         httpServer.once('error', reject);
@@ -422,6 +495,7 @@ function assemble(parts: Parts): Portal {
         if (httpServer.listening)
           await new Promise<void>((resolve) => httpServer.close(() => resolve()));
         await services.apiKeyAuth.stop();
+        await services.usageRecorder.stop();
         mailer.close();
         await bus.close();
         await redis?.quit().catch(() => redis?.disconnect());

@@ -19,6 +19,8 @@ export interface Config {
   jwtSecret: Uint8Array;
   sessionTtlHours: number;
   invitationsPerHour: number;
+  usageMinuteRetentionDays: number;
+
   logLevel: string;
   trustProxy: boolean;
   webDist: string;
@@ -54,6 +56,7 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('Partner Portal <no-reply@localhost>'),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  USAGE_MINUTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(14),
   INVITATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(50),
   SESSION_TTL_HOURS: z.coerce
     .number()
@@ -107,6 +110,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: new TextEncoder().encode(e.JWT_SECRET ?? developmentSecret(dataDir)),
     sessionTtlHours: e.SESSION_TTL_HOURS,
     invitationsPerHour: e.INVITATIONS_PER_HOUR,
+    usageMinuteRetentionDays: e.USAGE_MINUTE_RETENTION_DAYS,
+
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true',
     webDist: path.resolve(e.WEB_DIST ?? path.join(__dirname, '..', '..', 'web', 'dist')),

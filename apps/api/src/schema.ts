@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
 import { authChecker, requireAccessRule } from './core/auth/access';
 import { DateTimeScalar } from './core/scalars';
@@ -10,6 +11,11 @@ import {
   TeamApiKeysResolver,
 } from './modules/api-keys/api-keys.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
+import {
+  ApiKeyUsageResolver,
+  TeamUsageResolver,
+  UsageTicksResolver,
+} from './modules/usage/usage.resolver';
 import { InvitationsResolver } from './modules/invitations/invitations.resolver';
 import {
   MembershipResolver,
@@ -27,6 +33,9 @@ export const resolvers = [
   ApiKeysResolver,
   TeamApiKeysResolver,
   AuditApiKeyResolver,
+  TeamUsageResolver,
+  ApiKeyUsageResolver,
+  UsageTicksResolver,
 ] as const;
 
 /** The executable schema: validation on, deny-by-default access, the contract's scalar names. */
@@ -39,6 +48,9 @@ export function buildGraphQLSchema(): Promise<GraphQLSchema> {
     globalMiddlewares: [requireAccessRule],
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     emitSchemaFile: false,
+    // type-graphql insists on a pubsub once a Subscription exists; ours subscribe through
+    // core/live.ts (bounded queues, Redis), so this one is never published to.
+    pubSub: createPubSub(),
   });
 }
 

@@ -1,7 +1,13 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { Database } from './core/db/database';
+import type { Redis } from 'ioredis';
 import type { Bus } from './core/bus';
+import type { Live } from './core/live';
+import { KeyLimits } from './modules/usage/key-limits';
+import { UsageRecorder } from './modules/usage/usage.recorder';
+import { SqlUsageStore } from './modules/usage/usage-store';
+import { UsageService } from './modules/usage/usage.service';
 import { ApiKeyAuthenticator } from './modules/api-keys/api-key-authenticator';
 import { ApiKeysService } from './modules/api-keys/api-keys.service';
 import { AuditService } from './modules/audit/audit.service';
@@ -23,6 +29,9 @@ export interface Services {
   invitations: InvitationsService;
   apiKeys: ApiKeysService;
   apiKeyAuth: ApiKeyAuthenticator;
+  usage: UsageService;
+  usageRecorder: UsageRecorder;
+  keyLimits: KeyLimits;
 }
 
 export interface Infrastructure {
@@ -33,15 +42,26 @@ export interface Infrastructure {
   limits: RateLimits;
   logger: Logger;
   bus: Bus;
+  live: Live;
+  redis: Redis | undefined;
 }
 
 export function createServices(infra: Infrastructure): Services {
-  const { config, dataSource, clock, mailer, limits, logger, bus } = infra;
+  const { config, dataSource, clock, mailer, limits, logger, bus, live, redis } = infra;
   const db = new Database(dataSource);
   const access = new TeamAccess(db, clock, logger);
   const audit = new AuditService(db, clock);
   const apiKeyAuth = new ApiKeyAuthenticator(db, clock, bus, logger);
   const apiKeys = new ApiKeysService({ db, clock, audit, access, authenticator: apiKeyAuth });
+  const usageStore = new SqlUsageStore(db);
+  const usage = new UsageService({ store: usageStore, access, apiKeys, live, clock });
+  const usageRecorder = new UsageRecorder({
+    store: usageStore,
+    clock,
+    logger,
+    minuteRetentionDays: config.usageMinuteRetentionDays,
+    onTick: (delta) => usage.publish(delta),
+  });
   return {
     accounts: new AccountsService({
       db,
@@ -64,6 +84,9 @@ export function createServices(infra: Infrastructure): Services {
     }),
     apiKeys,
     apiKeyAuth,
+    usage,
+    usageRecorder,
+    keyLimits: new KeyLimits(redis, config.redisPrefix, clock, usageStore, usageRecorder),
     invitations: new InvitationsService({
       db,
       clock,

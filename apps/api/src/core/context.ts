@@ -18,6 +18,8 @@ export interface Context {
   loaders: { user: DataLoader<string, User | null> };
   /** Per-request memo, e.g. the caller's membership of a team, checked once however many fields need it. */
   memo: Map<string, Promise<unknown>>;
+  /** For requests made with an API key: whether the GraphQL response carried errors (counted as failed). */
+  usage?: { hadErrors: boolean };
 }
 
 /** The parts of a context every transport knows; the rest is made here, fresh for each request. */

@@ -33,13 +33,16 @@ export function accessOf(field: GraphQLField<unknown, unknown>): Access | undefi
 export const authChecker: AuthChecker<Context, Caller> = ({ context }, callers) => {
   const principal = context.principal;
   if (!principal) throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to do this.');
-  if (!callers.includes(principal.kind))
-    throw new AppError(
+  if (!callers.includes(principal.kind)) {
+    const refusal = new AppError(
       ErrorCode.FORBIDDEN,
       principal.kind === 'apiKey'
         ? 'API keys can only read: sign in as a person to change anything.'
         : 'This credential cannot do this.',
     );
+    // A key calling a mutation is answered with HTTP 403 (and counted so in its usage).
+    throw principal.kind === 'apiKey' ? refusal.toGraphQLError() : refusal;
+  }
   return true;
 };
 

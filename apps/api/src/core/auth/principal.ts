@@ -11,6 +11,8 @@ export interface ApiKeyPrincipal {
   keyId: string;
   teamId: string;
   environment: string;
+  rateLimitPerMinute: number | null;
+  monthlyRequestLimit: number | null;
 }
 
 export type Principal = UserPrincipal | ApiKeyPrincipal;

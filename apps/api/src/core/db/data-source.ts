@@ -8,6 +8,7 @@ import { User } from '../../modules/accounts/user.entity';
 import { Accounts1764230000000 } from './migrations/1764230000000-accounts';
 import { Teams1764240000000 } from './migrations/1764240000000-teams';
 import { ApiKeys1764250000000 } from './migrations/1764250000000-api-keys';
+import { Usage1764260000000 } from './migrations/1764260000000-usage';
 import { ApiKey } from '../../modules/api-keys/api-key.entity';
 import { AuditEvent } from '../../modules/audit/audit-event.entity';
 import { Invitation } from '../../modules/invitations/invitation.entity';
@@ -24,7 +25,12 @@ export const entities = [
   AuditEvent,
   ApiKey,
 ];
-export const migrations = [Accounts1764230000000, Teams1764240000000, ApiKeys1764250000000];
+export const migrations = [
+  Accounts1764230000000,
+  Teams1764240000000,
+  ApiKeys1764250000000,
+  Usage1764260000000,
+];
 
 /** One data source for both databases; the schema comes only from migrations. */
 export function createDataSource(database: Config['database']): DataSource {

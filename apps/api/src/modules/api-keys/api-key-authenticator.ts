@@ -12,14 +12,31 @@ import { parseApiKey } from './key-format';
 
 type CachedKey = Pick<
   ApiKey,
-  'id' | 'teamId' | 'environment' | 'keyHash' | 'expiresAt' | 'revokedAt'
+  | 'id'
+  | 'teamId'
+  | 'environment'
+  | 'keyHash'
+  | 'expiresAt'
+  | 'revokedAt'
+  | 'rateLimitPerMinute'
+  | 'monthlyRequestLimit'
 >;
 
 const CACHE_TTL_MS = 60_000;
 const LAST_USED_FLUSH_MS = 5_000;
 const INVALIDATE = 'api-key.invalidate';
 
-const refuse = (message: string) => new AppError(ErrorCode.UNAUTHENTICATED, message);
+/** A refused key. When the key is known (revoked, expired), the refusal still counts against its team's usage. */
+export class KeyRefused extends AppError {
+  constructor(
+    message: string,
+    readonly key?: { id: string; teamId: string },
+  ) {
+    super(ErrorCode.UNAUTHENTICATED, message);
+  }
+}
+const refuse = (message: string, key?: { id: string; teamId: string }) =>
+  new KeyRefused(message, key);
 
 /**
  * Turns a presented key into a caller. Look-ups are cached in memory; a revoke or a rotation
@@ -68,6 +85,8 @@ export class ApiKeyAuthenticator {
           keyHash: true,
           expiresAt: true,
           revokedAt: true,
+          rateLimitPerMinute: true,
+          monthlyRequestLimit: true,
         },
       });
       if (!row) throw refuse('This API key is not valid.');
@@ -77,10 +96,17 @@ export class ApiKeyAuthenticator {
     if (!safeEqual(key.keyHash, hash)) throw refuse('This API key is not valid.');
     const now = this.clock.now();
     const status = keyStatus(key, now);
-    if (status === KeyStatus.REVOKED) throw refuse('This API key has been revoked.');
-    if (status === KeyStatus.EXPIRED) throw refuse('This API key has expired.');
+    if (status === KeyStatus.REVOKED) throw refuse('This API key has been revoked.', key);
+    if (status === KeyStatus.EXPIRED) throw refuse('This API key has expired.', key);
     this.lastUsed.set(key.id, now);
-    return { kind: 'apiKey', keyId: key.id, teamId: key.teamId, environment: key.environment };
+    return {
+      kind: 'apiKey',
+      keyId: key.id,
+      teamId: key.teamId,
+      environment: key.environment,
+      rateLimitPerMinute: key.rateLimitPerMinute,
+      monthlyRequestLimit: key.monthlyRequestLimit,
+    };
   }
 
   /** The freshest known last use: this process's memory, else what was written. */

@@ -1,0 +1,139 @@
+import type { Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import type { Clock } from '../../core/clock';
+import type { UsageRecorder } from './usage.recorder';
+import type { UsageStore } from './usage-store';
+
+export interface LimitedKey {
+  id: string;
+  rateLimitPerMinute: number | null;
+  monthlyRequestLimit: number | null;
+}
+
+export interface LimitVerdict {
+  allowed: boolean;
+  /** RateLimit-* response headers (and Retry-After when refused). */
+  headers: Record<string, string>;
+  message?: string;
+  retryAfterSeconds?: number;
+}
+
+const MONTH_TTL_SECONDS = 32 * 24 * 60 * 60;
+
+/** The first instant of the next calendar month, UTC. */
+export function nextMonthStart(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+}
+
+/**
+ * A key's own limits, checked on every keyed request: requests per minute (fixed one-minute
+ * windows) and per calendar month (UTC). The counters live in the process, or in Redis so that
+ * several API processes share one limit. A month's counter starts from what the usage store
+ * already holds, so a restart does not reset it.
+ */
+export class KeyLimits {
+  private readonly perMinute: RateLimiterAbstract;
+  private readonly monthly: RateLimiterAbstract;
+  private readonly seeded = new Set<string>();
+
+  constructor(
+    redis: Redis | undefined,
+    prefix: string,
+    private readonly clock: Clock,
+    private readonly store: UsageStore,
+    private readonly recorder: UsageRecorder,
+  ) {
+    const make = (name: string, duration: number) => {
+      const options = {
+        keyPrefix: `${prefix}key-${name}`,
+        points: Number.MAX_SAFE_INTEGER,
+        duration,
+      };
+      return redis
+        ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false })
+        : new RateLimiterMemory(options);
+    };
+    this.perMinute = make('minute', 60);
+    this.monthly = make('month', MONTH_TTL_SECONDS);
+  }
+
+  async check(key: LimitedKey): Promise<LimitVerdict> {
+    const headers: Record<string, string> = {};
+    const now = this.clock.now();
+
+    if (key.monthlyRequestLimit !== null) {
+      const month = `${key.id}:${now.getUTCFullYear()}-${now.getUTCMonth() + 1}`;
+      const used = await this.countMonth(key.id, month, now);
+      const resetAt = nextMonthStart(now);
+      const resetSeconds = Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000));
+      if (used > key.monthlyRequestLimit) {
+        return {
+          allowed: false,
+          headers: {
+            'Retry-After': String(resetSeconds),
+            'RateLimit-Limit': String(key.monthlyRequestLimit),
+            'RateLimit-Remaining': '0',
+            'RateLimit-Reset': String(resetSeconds),
+          },
+          retryAfterSeconds: resetSeconds,
+          message: `This key reached its monthly limit of ${key.monthlyRequestLimit.toLocaleString('en-US')} requests. It resets on ${resetAt.toISOString()}.`,
+        };
+      }
+      Object.assign(headers, {
+        'RateLimit-Limit': String(key.monthlyRequestLimit),
+        'RateLimit-Remaining': String(key.monthlyRequestLimit - used),
+        'RateLimit-Reset': String(resetSeconds),
+      });
+    }
+
+    if (key.rateLimitPerMinute !== null) {
+      const res = await this.consume(this.perMinute, key.id);
+      const resetSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+      const remaining = Math.max(0, key.rateLimitPerMinute - res.consumedPoints);
+      // The per-minute window is the tighter one: its headers win.
+      Object.assign(headers, {
+        'RateLimit-Limit': String(key.rateLimitPerMinute),
+        'RateLimit-Remaining': String(remaining),
+        'RateLimit-Reset': String(resetSeconds),
+      });
+      if (res.consumedPoints > key.rateLimitPerMinute) {
+        return {
+          allowed: false,
+          headers: { ...headers, 'Retry-After': String(resetSeconds) },
+          retryAfterSeconds: resetSeconds,
+          message: `This key is limited to ${key.rateLimitPerMinute} requests per minute. Try again in ${resetSeconds} seconds.`,
+        };
+      }
+    }
+    return { allowed: true, headers };
+  }
+
+  /** This request included: the month's count so far. */
+  private async countMonth(keyId: string, month: string, now: Date): Promise<number> {
+    if (!this.seeded.has(month)) {
+      // First sight of this key this month (in this process): start from what was already counted.
+      const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 60_000;
+      const stored =
+        (await this.store.requestsSince(keyId, monthStart)) + this.recorder.unwrittenFor(keyId);
+      const current = await this.monthly.get(month);
+      if (!current || current.consumedPoints < stored)
+        await this.monthly.set(month, stored, MONTH_TTL_SECONDS);
+      this.seeded.add(month);
+    }
+    return (await this.consume(this.monthly, month)).consumedPoints;
+  }
+
+  private async consume(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes> {
+    try {
+      return await limiter.consume(key, 1);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return error;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../../core/clock';
+import type { UsageCell, UsageStore } from './usage-store';
+
+export interface KeyedRequest {
+  apiKeyId: string;
+  teamId: string;
+  status: number;
+  /** HTTP status of 400 and above, or a GraphQL response with errors. */
+  failed: boolean;
+  latencyMs: number;
+}
+
+/** What a subscriber receives: counts added since the key's previous tick (a delta). */
+export interface UsageDelta {
+  apiKeyId: string;
+  teamId: string;
+  at: Date;
+  requests: number;
+  errors: number;
+  statusCodes: Array<{ status: number; count: number }>;
+}
+
+export interface RecorderOptions {
+  store: UsageStore;
+  clock: Clock;
+  logger: Logger;
+  /** How often counts are written (and ticks sent); at most a second. */
+  flushEveryMs?: number;
+  minuteRetentionDays: number;
+  onTick?: (delta: UsageDelta) => void;
+}
+
+const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+/**
+ * Counts keyed requests in memory and writes them as batched upserts of per-minute (and
+ * per-hour) rollups at least once a second; never a write per request. Each flush also emits
+ * one delta per key for live subscribers. A clean stop flushes everything; a crash loses at most
+ * the last interval.
+ */
+export class UsageRecorder {
+  private pending = new Map<string, UsageCell>();
+  private timer: NodeJS.Timeout | undefined;
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  /** Counted but not yet written, per key: the monthly limit must see these too. */
+  private readonly unwritten = new Map<string, number>();
+
+  constructor(private readonly options: RecorderOptions) {}
+
+  start(): void {
+    const every = Math.min(this.options.flushEveryMs ?? 1000, 1000);
+    this.timer ??= setInterval(() => void this.flush(), every);
+    this.timer.unref();
+    this.pruneTimer ??= setInterval(() => void this.prune(), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    clearInterval(this.pruneTimer);
+    this.timer = undefined;
+    this.pruneTimer = undefined;
+    await this.flush();
+  }
+
+  record(request: KeyedRequest): void {
+    const minute = Math.floor(this.options.clock.now().getTime() / 60_000);
+    const key = `${request.apiKeyId}|${minute}|${request.status}`;
+    const cell = this.pending.get(key);
+    const errors = request.failed ? 1 : 0;
+    const latency = Math.round(request.latencyMs);
+    if (cell) {
+      cell.requests += 1;
+      cell.errors += errors;
+      cell.latencyMs += latency;
+    } else {
+      this.pending.set(key, {
+        apiKeyId: request.apiKeyId,
+        teamId: request.teamId,
+        minute,
+        status: request.status,
+        requests: 1,
+        errors,
+        latencyMs: latency,
+      });
+    }
+    this.unwritten.set(request.apiKeyId, (this.unwritten.get(request.apiKeyId) ?? 0) + 1);
+  }
+
+  /** Requests of this key counted in this process but not yet in the store. */
+  unwrittenFor(apiKeyId: string): number {
+    return this.unwritten.get(apiKeyId) ?? 0;
+  }
+
+  /** Writes what has been counted so far; flushes never overlap. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const cells = [...this.pending.values()];
+    const written = new Map(this.unwritten);
+    this.pending = new Map();
+    try {
+      await this.options.store.add(cells);
+      for (const [key, n] of written) {
+        const left = (this.unwritten.get(key) ?? 0) - n;
+        if (left > 0) this.unwritten.set(key, left);
+        else this.unwritten.delete(key);
+      }
+    } catch (error) {
+      // Put the counts back so the next flush retries them: nothing counted is dropped.
+      this.options.logger.error(
+        { err: error, cells: cells.length },
+        'usage flush failed; retrying on the next one',
+      );
+      for (const c of cells) {
+        const key = `${c.apiKeyId}|${c.minute}|${c.status}`;
+        const cell = this.pending.get(key);
+        if (cell) {
+          cell.requests += c.requests;
+          cell.errors += c.errors;
+          cell.latencyMs += c.latencyMs;
+        } else this.pending.set(key, c);
+      }
+      return;
+    }
+    this.emitTicks(cells);
+  }
+
+  private emitTicks(cells: UsageCell[]): void {
+    if (!this.options.onTick) return;
+    const byKey = new Map<string, UsageDelta>();
+    const at = this.options.clock.now();
+    for (const c of cells) {
+      let delta = byKey.get(c.apiKeyId);
+      if (!delta) {
+        delta = {
+          apiKeyId: c.apiKeyId,
+          teamId: c.teamId,
+          at,
+          requests: 0,
+          errors: 0,
+          statusCodes: [],
+        };
+        byKey.set(c.apiKeyId, delta);
+      }
+      delta.requests += c.requests;
+      delta.errors += c.errors;
+      const code = delta.statusCodes.find((s) => s.status === c.status);
+      if (code) code.count += c.requests;
+      else delta.statusCodes.push({ status: c.status, count: c.requests });
+    }
+    for (const delta of byKey.values()) this.options.onTick(delta);
+  }
+
+  async prune(): Promise<number> {
+    const cutoff =
+      Math.floor(this.options.clock.now().getTime() / 60_000) -
+      this.options.minuteRetentionDays * 24 * 60;
+    try {
+      return await this.options.store.pruneMinutes(cutoff);
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not prune old usage minutes');
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,135 @@
+import type { Clock } from '../../core/clock';
+import { AppError } from '../../core/errors';
+import type { Live } from '../../core/live';
+import type { ApiKeysService } from '../api-keys/api-keys.service';
+import type { Caller, TeamAccess } from '../teams/team-access';
+import type { UsageDelta } from './usage.recorder';
+import type { Grain, UsageStore } from './usage-store';
+import { INTERVAL_MS, UsageInterval, type Usage, type UsageTick } from './usage.types';
+
+export const MAX_POINTS = 1500;
+const GRAIN_MS: Record<Grain, number> = { minute: 60_000, hour: 3_600_000 };
+const topic = (teamId: string) => `usage:${teamId}`;
+
+/** Usage reads (series, totals, status codes) and live ticks, scoped to what the caller may read. */
+export class UsageService {
+  constructor(
+    private readonly deps: {
+      store: UsageStore;
+      access: TeamAccess;
+      apiKeys: ApiKeysService;
+      live: Live;
+      clock: Clock;
+    },
+  ) {}
+
+  async forTeam(
+    caller: Caller,
+    teamId: string,
+    from: Date,
+    to: Date,
+    interval: UsageInterval,
+  ): Promise<Usage> {
+    await this.deps.access.read(caller, teamId);
+    return this.compute({ teamId }, from, to, interval);
+  }
+
+  async forKey(
+    caller: Caller,
+    apiKeyId: string,
+    from: Date,
+    to: Date,
+    interval: UsageInterval,
+  ): Promise<Usage> {
+    const key = await this.deps.apiKeys.get(caller, apiKeyId);
+    return this.compute({ teamId: key.teamId, apiKeyId }, from, to, interval);
+  }
+
+  /** Sends a flush's per-key deltas to the team's subscribers (in every process, with Redis). */
+  publish(delta: UsageDelta): void {
+    this.deps.live.publish(topic(delta.teamId), { ...delta, at: delta.at.toISOString() });
+  }
+
+  /** The caller's ticks for a team (or one of its keys), after checking they may read them. */
+  async subscribe(
+    caller: Caller,
+    teamId: string,
+    apiKeyId?: string | null,
+  ): Promise<AsyncIterable<UsageTick>> {
+    await this.deps.access.read(caller, teamId);
+    if (apiKeyId) {
+      const key = await this.deps.apiKeys.get(caller, apiKeyId);
+      if (key.teamId !== teamId)
+        throw AppError.badInput('apiKeyId', 'This key belongs to another team.');
+    }
+    const source = this.deps.live.subscribe<Omit<UsageTick, 'at'> & { at: string }>(topic(teamId), {
+      buffer: 120,
+    });
+    return (async function* ticks() {
+      try {
+        for await (const tick of source) {
+          if (apiKeyId && tick.apiKeyId !== apiKeyId) continue;
+          yield { ...tick, at: new Date(tick.at) };
+        }
+      } finally {
+        await source.return?.();
+      }
+    })();
+  }
+
+  private async compute(
+    scope: { teamId: string; apiKeyId?: string },
+    from: Date,
+    to: Date,
+    interval: UsageInterval,
+  ): Promise<Usage> {
+    const step = INTERVAL_MS[interval];
+    if (!(from.getTime() < to.getTime()))
+      throw AppError.badInput('from', '`from` must be before `to`.');
+    const start = Math.floor(from.getTime() / step) * step;
+    const points = Math.ceil((to.getTime() - start) / step);
+    if (points > MAX_POINTS) {
+      throw AppError.badInput(
+        'interval',
+        `That range has ${points} ${interval.toLowerCase()}s: ask for at most ${MAX_POINTS} points (a longer interval or a shorter range).`,
+      );
+    }
+    const grain: Grain = interval === UsageInterval.MINUTE ? 'minute' : 'hour';
+    const g = GRAIN_MS[grain];
+    const rows = await this.deps.store.rows(
+      scope,
+      grain,
+      start / g,
+      Math.ceil((start + points * step) / g),
+    );
+    const series = Array.from({ length: points }, (_, i) => ({
+      at: new Date(start + i * step),
+      requests: 0,
+      errors: 0,
+    }));
+    const codes = new Map<number, number>();
+    let totalRequests = 0;
+    let errorRequests = 0;
+    for (const row of rows) {
+      const point = series[Math.floor((row.bucket * g - start) / step)];
+      if (!point) continue;
+      point.requests += row.requests;
+      point.errors += row.errors;
+      totalRequests += row.requests;
+      errorRequests += row.errors;
+      codes.set(row.status, (codes.get(row.status) ?? 0) + row.requests);
+    }
+    return {
+      from,
+      to,
+      interval,
+      totalRequests,
+      errorRequests,
+      errorRate: totalRequests === 0 ? 0 : errorRequests / totalRequests,
+      series,
+      statusCodes: [...codes.entries()]
+        .sort(([a], [b]) => a - b)
+        .map(([status, count]) => ({ status, count })),
+    };
+  }
+}
