@@ -24,15 +24,19 @@ export function createLive(redis?: { publisher: Redis; subscriber: Redis; prefix
   let listen: (topic: string, listener: Listener) => () => void;
   if (redis) {
     const target = createRedisEventTarget({
-      publishClient: redis.publisher,
-      subscribeClient: redis.subscriber,
+      publishClient: quiet(redis.publisher),
+      subscribeClient: quiet(redis.subscriber),
     });
     dispatch = (topic, payload) =>
       target.dispatchEvent(new CustomEvent(redis.prefix + topic, { detail: payload }));
     listen = (topic, listener) => {
       const callback = (event: Event) => listener((event as CustomEvent).detail);
       target.addEventListener(redis.prefix + topic, callback);
-      return () => target.removeEventListener(redis.prefix + topic, callback);
+      return () => {
+        // After shutdown has closed the connection, unsubscribing would reject unhandled.
+        if (redis.subscriber.status === 'ready')
+          target.removeEventListener(redis.prefix + topic, callback);
+      };
     };
   } else {
     const emitter = new EventEmitter();
@@ -53,6 +57,21 @@ export function createLive(redis?: { publisher: Redis; subscriber: Redis; prefix
       );
     },
   };
+}
+
+/**
+ * The event target fires Redis commands without awaiting them; around shutdown (or a lost
+ * connection) they reject, and an unhandled rejection would take the process down. Live events
+ * are best-effort, so a failed publish or (un)subscribe is dropped here.
+ */
+function quiet(client: Redis): Redis {
+  const ignore = () => undefined;
+  return {
+    publish: (channel: string, message: string) => client.publish(channel, message).catch(ignore),
+    subscribe: (...channels: string[]) => client.subscribe(...channels).catch(ignore),
+    unsubscribe: (...channels: string[]) => client.unsubscribe(...channels).catch(ignore),
+    on: (event: string, listener: (...args: unknown[]) => void) => client.on(event, listener),
+  } as unknown as Redis;
 }
 
 /** An async iterator over pushed values that keeps at most `limit` unread ones, dropping the oldest. */

@@ -40,6 +40,7 @@ export class KeyLimits {
   private readonly perMinute: RateLimiterAbstract;
   private readonly monthly: RateLimiterAbstract;
   private readonly seeded = new Set<string>();
+  private readonly monthTtl: number;
 
   constructor(
     redis: Redis | undefined,
@@ -59,7 +60,10 @@ export class KeyLimits {
         : new RateLimiterMemory(options);
     };
     this.perMinute = make('minute', 60);
-    this.monthly = make('month', MONTH_TTL_SECONDS);
+    // In memory, a month's counter never expires (its key names the month; Node timers cannot wait
+    // 32 days); in Redis it expires after the month.
+    this.monthTtl = redis ? MONTH_TTL_SECONDS : 0;
+    this.monthly = make('month', this.monthTtl);
   }
 
   async check(key: LimitedKey): Promise<LimitVerdict> {
@@ -122,7 +126,7 @@ export class KeyLimits {
         (await this.store.requestsSince(keyId, monthStart)) + this.recorder.unwrittenFor(keyId);
       const current = await this.monthly.get(month);
       if (!current || current.consumedPoints < stored)
-        await this.monthly.set(month, stored, MONTH_TTL_SECONDS);
+        await this.monthly.set(month, stored, this.monthTtl);
       this.seeded.add(month);
     }
     return (await this.consume(this.monthly, month)).consumedPoints;
