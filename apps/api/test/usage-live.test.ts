@@ -20,7 +20,7 @@ afterAll(() => t.stop());
 
 const clients: Client[] = [];
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.dispose()));
+  for (const client of clients.splice(0)) await client.dispose();
 });
 
 function connect(authorization: string): Client {
