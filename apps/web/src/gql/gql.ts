@@ -15,6 +15,11 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query TeamAuditLog($teamId: ID!, $first: Int, $after: String, $actorId: ID) {\n    team(id: $teamId) {\n      id\n      auditLog(first: $first, after: $after, actorId: $actorId) {\n        edges {\n          cursor\n          node {\n            id\n            action\n            actor {\n              id\n              name\n              email\n            }\n            targetType\n            targetId\n            details\n            createdAt\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.TeamAuditLogDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    description\n    environment\n    start\n    status\n    createdAt\n    createdBy {\n      id\n      name\n    }\n    expiresAt\n    lastUsedAt\n    revokedAt\n    revokedBy {\n      id\n      name\n    }\n    monthlyRequestLimit\n    rateLimitPerMinute\n    replaces {\n      id\n      name\n      start\n    }\n    replacedBy {\n      id\n      name\n      start\n    }\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
+    "\n  query TeamApiKeys($teamId: ID!, $environment: Environment, $status: KeyStatus) {\n    team(id: $teamId) {\n      id\n      viewerRole\n      apiKeys(environment: $environment, status: $status) {\n        ...ApiKeyFields\n      }\n    }\n  }\n": typeof types.TeamApiKeysDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RotateApiKey($input: RotateApiKeyInput!) {\n    rotateApiKey(input: $input) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n        replaces {\n          ...ApiKeyFields\n        }\n      }\n    }\n  }\n": typeof types.RotateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  fragment UserFields on User {\n    id\n    email\n    name\n    createdAt\n  }\n": typeof types.UserFieldsFragmentDoc,
     "\n  query Viewer {\n    viewer {\n      user {\n        ...UserFields\n      }\n    }\n  }\n": typeof types.ViewerDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        ...UserFields\n      }\n    }\n  }\n": typeof types.SignUpDocument,
@@ -39,9 +44,15 @@ type Documents = {
     "\n  mutation UpdateTeam($id: ID!, $input: UpdateTeamInput!) {\n    updateTeam(id: $id, input: $input) {\n      ...TeamFields\n    }\n  }\n": typeof types.UpdateTeamDocument,
     "\n  mutation DeleteTeam($id: ID!) {\n    deleteTeam(id: $id)\n  }\n": typeof types.DeleteTeamDocument,
     "\n  mutation LeaveTeam($teamId: ID!) {\n    leaveTeam(teamId: $teamId)\n  }\n": typeof types.LeaveTeamDocument,
+    "\n  query GettingStarted($teamId: ID!) {\n    team(id: $teamId) {\n      id\n      name\n      viewerRole\n      members {\n        id\n        role\n      }\n      invitations {\n        id\n      }\n      apiKeys {\n        id\n        environment\n        lastUsedAt\n      }\n    }\n  }\n": typeof types.GettingStartedDocument,
 };
 const documents: Documents = {
     "\n  query TeamAuditLog($teamId: ID!, $first: Int, $after: String, $actorId: ID) {\n    team(id: $teamId) {\n      id\n      auditLog(first: $first, after: $after, actorId: $actorId) {\n        edges {\n          cursor\n          node {\n            id\n            action\n            actor {\n              id\n              name\n              email\n            }\n            targetType\n            targetId\n            details\n            createdAt\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.TeamAuditLogDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    description\n    environment\n    start\n    status\n    createdAt\n    createdBy {\n      id\n      name\n    }\n    expiresAt\n    lastUsedAt\n    revokedAt\n    revokedBy {\n      id\n      name\n    }\n    monthlyRequestLimit\n    rateLimitPerMinute\n    replaces {\n      id\n      name\n      start\n    }\n    replacedBy {\n      id\n      name\n      start\n    }\n  }\n": types.ApiKeyFieldsFragmentDoc,
+    "\n  query TeamApiKeys($teamId: ID!, $environment: Environment, $status: KeyStatus) {\n    team(id: $teamId) {\n      id\n      viewerRole\n      apiKeys(environment: $environment, status: $status) {\n        ...ApiKeyFields\n      }\n    }\n  }\n": types.TeamApiKeysDocument,
+    "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RotateApiKey($input: RotateApiKeyInput!) {\n    rotateApiKey(input: $input) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n        replaces {\n          ...ApiKeyFields\n        }\n      }\n    }\n  }\n": types.RotateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  fragment UserFields on User {\n    id\n    email\n    name\n    createdAt\n  }\n": types.UserFieldsFragmentDoc,
     "\n  query Viewer {\n    viewer {\n      user {\n        ...UserFields\n      }\n    }\n  }\n": types.ViewerDocument,
     "\n  mutation SignUp($input: SignUpInput!) {\n    signUp(input: $input) {\n      token\n      user {\n        ...UserFields\n      }\n    }\n  }\n": types.SignUpDocument,
@@ -66,6 +77,7 @@ const documents: Documents = {
     "\n  mutation UpdateTeam($id: ID!, $input: UpdateTeamInput!) {\n    updateTeam(id: $id, input: $input) {\n      ...TeamFields\n    }\n  }\n": types.UpdateTeamDocument,
     "\n  mutation DeleteTeam($id: ID!) {\n    deleteTeam(id: $id)\n  }\n": types.DeleteTeamDocument,
     "\n  mutation LeaveTeam($teamId: ID!) {\n    leaveTeam(teamId: $teamId)\n  }\n": types.LeaveTeamDocument,
+    "\n  query GettingStarted($teamId: ID!) {\n    team(id: $teamId) {\n      id\n      name\n      viewerRole\n      members {\n        id\n        role\n      }\n      invitations {\n        id\n      }\n      apiKeys {\n        id\n        environment\n        lastUsedAt\n      }\n    }\n  }\n": types.GettingStartedDocument,
 };
 
 /**
@@ -86,6 +98,26 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query TeamAuditLog($teamId: ID!, $first: Int, $after: String, $actorId: ID) {\n    team(id: $teamId) {\n      id\n      auditLog(first: $first, after: $after, actorId: $actorId) {\n        edges {\n          cursor\n          node {\n            id\n            action\n            actor {\n              id\n              name\n              email\n            }\n            targetType\n            targetId\n            details\n            createdAt\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query TeamAuditLog($teamId: ID!, $first: Int, $after: String, $actorId: ID) {\n    team(id: $teamId) {\n      id\n      auditLog(first: $first, after: $after, actorId: $actorId) {\n        edges {\n          cursor\n          node {\n            id\n            action\n            actor {\n              id\n              name\n              email\n            }\n            targetType\n            targetId\n            details\n            createdAt\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    description\n    environment\n    start\n    status\n    createdAt\n    createdBy {\n      id\n      name\n    }\n    expiresAt\n    lastUsedAt\n    revokedAt\n    revokedBy {\n      id\n      name\n    }\n    monthlyRequestLimit\n    rateLimitPerMinute\n    replaces {\n      id\n      name\n      start\n    }\n    replacedBy {\n      id\n      name\n      start\n    }\n  }\n"): (typeof documents)["\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    description\n    environment\n    start\n    status\n    createdAt\n    createdBy {\n      id\n      name\n    }\n    expiresAt\n    lastUsedAt\n    revokedAt\n    revokedBy {\n      id\n      name\n    }\n    monthlyRequestLimit\n    rateLimitPerMinute\n    replaces {\n      id\n      name\n      start\n    }\n    replacedBy {\n      id\n      name\n      start\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TeamApiKeys($teamId: ID!, $environment: Environment, $status: KeyStatus) {\n    team(id: $teamId) {\n      id\n      viewerRole\n      apiKeys(environment: $environment, status: $status) {\n        ...ApiKeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query TeamApiKeys($teamId: ID!, $environment: Environment, $status: KeyStatus) {\n    team(id: $teamId) {\n      id\n      viewerRole\n      apiKeys(environment: $environment, status: $status) {\n        ...ApiKeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($input: CreateApiKeyInput!) {\n    createApiKey(input: $input) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RotateApiKey($input: RotateApiKeyInput!) {\n    rotateApiKey(input: $input) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n        replaces {\n          ...ApiKeyFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation RotateApiKey($input: RotateApiKeyInput!) {\n    rotateApiKey(input: $input) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n        replaces {\n          ...ApiKeyFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -182,6 +214,10 @@ export function graphql(source: "\n  mutation DeleteTeam($id: ID!) {\n    delete
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation LeaveTeam($teamId: ID!) {\n    leaveTeam(teamId: $teamId)\n  }\n"): (typeof documents)["\n  mutation LeaveTeam($teamId: ID!) {\n    leaveTeam(teamId: $teamId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query GettingStarted($teamId: ID!) {\n    team(id: $teamId) {\n      id\n      name\n      viewerRole\n      members {\n        id\n        role\n      }\n      invitations {\n        id\n      }\n      apiKeys {\n        id\n        environment\n        lastUsedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  query GettingStarted($teamId: ID!) {\n    team(id: $teamId) {\n      id\n      name\n      viewerRole\n      members {\n        id\n        role\n      }\n      invitations {\n        id\n      }\n      apiKeys {\n        id\n        environment\n        lastUsedAt\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -4,6 +4,7 @@ import { dashboardRoute } from './_authed/index';
 import {
   teamActivityRoute,
   teamIndexRoute,
+  teamKeysRoute,
   teamMembersRoute,
   teamRoute,
   teamSettingsRoute,
@@ -17,7 +18,13 @@ import { signupRoute } from './signup';
 export const routeTree = rootRoute.addChildren([
   authedRoute.addChildren([
     dashboardRoute,
-    teamRoute.addChildren([teamIndexRoute, teamMembersRoute, teamActivityRoute, teamSettingsRoute]),
+    teamRoute.addChildren([
+      teamIndexRoute,
+      teamMembersRoute,
+      teamKeysRoute,
+      teamActivityRoute,
+      teamSettingsRoute,
+    ]),
   ]),
   loginRoute,
   signupRoute,

@@ -38,6 +38,14 @@ export type ApiKey = {
   start: Scalars['String']['output'];
   status: KeyStatus;
   team: Team;
+  usage: Usage;
+};
+
+
+export type ApiKeyUsageArgs = {
+  from: Scalars['DateTime']['input'];
+  interval: UsageInterval;
+  to: Scalars['DateTime']['input'];
 };
 
 export type AuditEvent = {
@@ -342,6 +350,24 @@ export type SignUpInput = {
   password: Scalars['String']['input'];
 };
 
+export type StatusCodeCount = {
+  __typename?: 'StatusCodeCount';
+  count: Scalars['SafeInt']['output'];
+  status: Scalars['Int']['output'];
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Live usage of one team's keys (or of one key, when apiKeyId is given). */
+  usageTicks: UsageTick;
+};
+
+
+export type SubscriptionUsageTicksArgs = {
+  apiKeyId?: InputMaybe<Scalars['ID']['input']>;
+  teamId: Scalars['ID']['input'];
+};
+
 /** A partner company: its people and (later) its API keys. */
 export type Team = {
   __typename?: 'Team';
@@ -353,6 +379,7 @@ export type Team = {
   invitations: Array<Invitation>;
   members: Array<Membership>;
   name: Scalars['String']['output'];
+  usage: Usage;
   /** The caller's role in this team; null when the caller is an API key. */
   viewerRole: Maybe<Role>;
 };
@@ -378,9 +405,53 @@ export type TeamInvitationsArgs = {
   status?: InputMaybe<InvitationStatus>;
 };
 
+
+/** A partner company: its people and (later) its API keys. */
+export type TeamUsageArgs = {
+  from: Scalars['DateTime']['input'];
+  interval: UsageInterval;
+  to: Scalars['DateTime']['input'];
+};
+
 export type UpdateTeamInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type Usage = {
+  __typename?: 'Usage';
+  /** errorRequests / totalRequests, 0 when there were none. */
+  errorRate: Scalars['Float']['output'];
+  errorRequests: Scalars['SafeInt']['output'];
+  from: Scalars['DateTime']['output'];
+  interval: UsageInterval;
+  /** One point per interval bucket from `from` (rounded down to a bucket) to `to`; empty buckets are zeros. */
+  series: Array<UsagePoint>;
+  statusCodes: Array<StatusCodeCount>;
+  to: Scalars['DateTime']['output'];
+  totalRequests: Scalars['SafeInt']['output'];
+};
+
+export type UsageInterval =
+  | 'DAY'
+  | 'HOUR'
+  | 'MINUTE';
+
+export type UsagePoint = {
+  __typename?: 'UsagePoint';
+  at: Scalars['DateTime']['output'];
+  errors: Scalars['SafeInt']['output'];
+  requests: Scalars['SafeInt']['output'];
+};
+
+/** Pushed as requests are counted, at most about once a second per key. The counts are those added since the key's previous tick (a delta), so a subscriber can add them to what it has. */
+export type UsageTick = {
+  __typename?: 'UsageTick';
+  apiKeyId: Scalars['ID']['output'];
+  at: Scalars['DateTime']['output'];
+  errors: Scalars['SafeInt']['output'];
+  requests: Scalars['SafeInt']['output'];
+  statusCodes: Array<StatusCodeCount>;
 };
 
 /** A person with an account on the portal. */

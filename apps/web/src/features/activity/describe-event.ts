@@ -1,3 +1,5 @@
+import { ENVIRONMENT_LABELS, isEnvironment } from '../api-keys/labels';
+import { formatAbsolute } from '../../lib/time';
 import { roleLabel } from '../teams/roles';
 
 export interface AuditEventLike {
@@ -6,7 +8,7 @@ export interface AuditEventLike {
   details: string | null;
 }
 
-export type Tone = 'team' | 'invite' | 'join' | 'role' | 'remove' | 'other';
+export type Tone = 'team' | 'invite' | 'join' | 'role' | 'remove' | 'key' | 'key-off' | 'other';
 
 export interface DescribedEvent {
   /** The sentence, e.g. "Alice changed Bob's role from Member to Admin". */
@@ -39,6 +41,22 @@ function possessive(name: string): string {
 function quoted(value: unknown): string {
   const text = str(value);
   return text ? `“${text}”` : 'nothing';
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+function keyStart(value: unknown): string {
+  return str(value) ? `${str(value)}…` : '';
+}
+
+function hoursText(hours: number): string {
+  if (hours % 24 === 0) {
+    const days = hours / 24;
+    return `${days} day${days === 1 ? '' : 's'}`;
+  }
+  return `${hours} hour${hours === 1 ? '' : 's'}`;
 }
 
 /** Turns an audit event into a sentence a person reads in the timeline. */
@@ -97,6 +115,41 @@ export function describeEvent(event: AuditEventLike): DescribedEvent {
       };
     case 'member.left':
       return { tone: 'remove', text: `${person} left the team` };
+    case 'api_key.created': {
+      const env = isEnvironment(d.environment)
+        ? `${ENVIRONMENT_LABELS[d.environment].toLowerCase()} `
+        : '';
+      const expires = str(d.expiresAt)
+        ? `expires ${formatAbsolute(str(d.expiresAt))}`
+        : 'never expires';
+      return {
+        tone: 'key',
+        text: `${actor} created the ${env}API key ${quoted(d.name)}`,
+        detail: [keyStart(d.start), expires].filter(Boolean).join(' · '),
+      };
+    }
+    case 'api_key.rotated': {
+      const hours = num(d.gracePeriodHours);
+      const grace =
+        hours === 0
+          ? 'the old key was revoked at once'
+          : hours
+            ? `grace period for the old key: ${hoursText(hours)}`
+            : '';
+      const start = keyStart(d.start);
+      return {
+        tone: 'key',
+        text: `${actor} rotated the API key ${quoted(d.name)}`,
+        detail: [start ? `New key ${start}` : '', grace].filter(Boolean).join('; '),
+      };
+    }
+    case 'api_key.revoked': {
+      const start = keyStart(d.start);
+      return {
+        tone: 'key-off',
+        text: `${actor} revoked the API key ${quoted(d.name)}${start ? ` (${start})` : ''}`,
+      };
+    }
     default:
       return { tone: 'other', text: `${actor}: ${event.action}` };
   }

@@ -62,3 +62,26 @@ export const LeaveTeamMutation = graphql(`
     leaveTeam(teamId: $teamId)
   }
 `);
+
+/** What the dashboard's getting-started checklists are computed from. */
+export const GettingStartedQuery = graphql(`
+  query GettingStarted($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      name
+      viewerRole
+      members {
+        id
+        role
+      }
+      invitations {
+        id
+      }
+      apiKeys {
+        id
+        environment
+        lastUsedAt
+      }
+    }
+  }
+`);

@@ -17,8 +17,8 @@ export const ROLE_COLORS: Record<Role, string> = {
 
 export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   OWNER: 'Everything, including renaming and deleting the team',
-  ADMIN: 'Invites and removes members and admins',
-  MEMBER: 'Reads the team and its members',
+  ADMIN: 'Invites and removes members and admins; manages API keys',
+  MEMBER: 'Reads the team, its members and its keys’ details',
 };
 
 export function roleLabel(role: string | null | undefined): string {
@@ -53,4 +53,9 @@ export function assignableRoles(viewerRole: Role | null | undefined, targetRole:
 export function canRemoveMember(viewerRole: Role | null | undefined, targetRole: Role): boolean {
   if (viewerRole === 'OWNER') return true;
   return viewerRole === 'ADMIN' && targetRole !== 'OWNER';
+}
+
+/** OWNER and ADMIN create, rotate and revoke API keys; a MEMBER sees their metadata. */
+export function canManageKeys(viewerRole: Role | null | undefined): boolean {
+  return viewerRole === 'OWNER' || viewerRole === 'ADMIN';
 }

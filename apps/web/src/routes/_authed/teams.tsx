@@ -2,6 +2,9 @@ import { createRoute, redirect } from '@tanstack/react-router';
 import { prefetchQuery } from '../../apollo/prefetch';
 import { ActivityPage } from '../../features/activity/components/activity-page';
 import { AUDIT_PAGE_SIZE, TeamAuditLogQuery } from '../../features/activity/operations';
+import { ApiKeysPage } from '../../features/api-keys/components/api-keys-page';
+import { isEnvironment, isKeyStatus } from '../../features/api-keys/labels';
+import { TeamApiKeysQuery } from '../../features/api-keys/operations';
 import { MembersPage } from '../../features/members/components/members-page';
 import { TeamMembersQuery } from '../../features/members/operations';
 import { TeamLayout } from '../../features/teams/components/team-layout';
@@ -40,6 +43,61 @@ export const teamMembersRoute = createRoute({
   component: function TeamMembersRoute() {
     const { teamId } = teamMembersRoute.useParams();
     return <MembersPage teamId={teamId} />;
+  },
+});
+
+export interface ApiKeysSearch {
+  /** Environment filter: development | production. */
+  env?: string;
+  /** Status filter: active | expired | revoked. */
+  status?: string;
+  /** Opens the create dialog with this environment (links from the dashboard's checklist). */
+  create?: string;
+}
+
+function searchEnum<T extends string>(value: unknown, is: (v: unknown) => v is T): T | undefined {
+  const upper = typeof value === 'string' ? value.toUpperCase() : undefined;
+  return is(upper) ? upper : undefined;
+}
+
+export const teamKeysRoute = createRoute({
+  getParentRoute: () => teamRoute,
+  path: 'keys',
+  validateSearch: (search: Record<string, unknown>): ApiKeysSearch => {
+    const env = searchEnum(search.env, isEnvironment);
+    const status = searchEnum(search.status, isKeyStatus);
+    const create = searchEnum(search.create, isEnvironment);
+    return {
+      ...(env ? { env: env.toLowerCase() } : {}),
+      ...(status ? { status: status.toLowerCase() } : {}),
+      ...(create ? { create: create.toLowerCase() } : {}),
+    };
+  },
+  loaderDeps: ({ search }) => ({ env: search.env, status: search.status }),
+  loader: ({ context, params, deps }) => {
+    const environment = searchEnum(deps.env, isEnvironment);
+    const status = searchEnum(deps.status, isKeyStatus);
+    prefetchQuery(context.client, TeamApiKeysQuery, {
+      teamId: params.teamId,
+      ...(environment ? { environment } : {}),
+      ...(status ? { status } : {}),
+    });
+  },
+  component: function TeamKeysRoute() {
+    const { teamId } = teamKeysRoute.useParams();
+    const search = teamKeysRoute.useSearch();
+    const environment = searchEnum(search.env, isEnvironment);
+    const status = searchEnum(search.status, isKeyStatus);
+    return (
+      <ApiKeysPage
+        teamId={teamId}
+        filters={{
+          ...(environment ? { environment } : {}),
+          ...(status ? { status } : {}),
+        }}
+        createEnvironment={searchEnum(search.create, isEnvironment)}
+      />
+    );
   },
 });
 

@@ -15,6 +15,8 @@ import { useDocumentTitle } from '@mantine/hooks';
 import {
   IconArrowsExchange,
   IconHistory,
+  IconKey,
+  IconKeyOff,
   IconMailPlus,
   IconPencil,
   IconUserCheck,
@@ -36,6 +38,8 @@ const TONES: Record<Tone, { color: string; icon: ReactNode }> = {
   join: { color: 'teal', icon: <IconUserCheck size={14} /> },
   role: { color: 'grape', icon: <IconArrowsExchange size={14} /> },
   remove: { color: 'red', icon: <IconUserMinus size={14} /> },
+  key: { color: 'orange', icon: <IconKey size={14} /> },
+  'key-off': { color: 'red', icon: <IconKeyOff size={14} /> },
   other: { color: 'gray', icon: <IconHistory size={14} /> },
 };
 

@@ -4,6 +4,7 @@ import { IconAlertTriangle } from '@tabler/icons-react';
 import { toApiErrorInfo } from '../../../apollo/errors';
 import { PageLoader } from '../../../components/page-loader';
 import { DashboardTeams } from '../../teams/components/dashboard-teams';
+import { GettingStarted } from '../../teams/components/getting-started';
 import { useViewer } from '../hooks/use-viewer';
 
 const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'long' });
@@ -37,6 +38,8 @@ export function Dashboard() {
           This is your Partner Portal home.
         </Text>
       </div>
+
+      <GettingStarted />
 
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 8 }}>

@@ -35,8 +35,8 @@ function CreateFirstTeam() {
             Create your team
           </Title>
           <Text c="dimmed" fz="sm" mt={4}>
-            A team holds your company&apos;s colleagues and, soon, its API keys and usage. You will
-            be its owner and can invite others as admins or members.
+            A team holds your company&apos;s colleagues, its API keys and, soon, their usage. You
+            will be its owner and can invite others as admins or members.
           </Text>
         </div>
       </Group>
