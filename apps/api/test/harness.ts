@@ -102,7 +102,7 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
   };
 }
 
-async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const base = process.env.DATABASE_URL;
   if (!base || base.startsWith('sqlite:')) return undefined;
   const url = new URL(base.replace(/^mariadb:/, 'mysql:'));
