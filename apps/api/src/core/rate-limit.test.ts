@@ -37,8 +37,12 @@ describe('RateLimits in memory', () => {
 
 // Several API processes share one count through Redis; CI's MariaDB run sets REDIS_URL.
 (process.env.REDIS_URL ? describe : describe.skip)('RateLimits in Redis', () => {
-  const a = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  const b = createRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+  let a: ReturnType<typeof createRedis>;
+  let b: ReturnType<typeof createRedis>;
+  beforeAll(() => {
+    a = createRedis(process.env.REDIS_URL!);
+    b = createRedis(process.env.REDIS_URL!);
+  });
   afterAll(async () => {
     await a.quit();
     await b.quit();
