@@ -187,7 +187,7 @@ describe('API keys', () => {
     // Rotate the production key, revoking the old one at once.
     const prodRow = keyRow(oldProdSecret);
     await prodRow.getByRole('button', { name: /^Actions for Live orders/ }).click();
-    await page.getByRole('menuitem', { name: 'Usage (coming soon)' }).waitFor();
+    await page.getByRole('menuitem', { name: 'View usage' }).waitFor();
     await page.getByRole('menuitem', { name: 'Rotate' }).click();
     const rotateDialog = page.getByRole('dialog');
     await rotateDialog.getByTestId('rotate-summary').getByText('keeps working until').waitFor();

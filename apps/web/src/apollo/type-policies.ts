@@ -8,6 +8,8 @@ interface AuditLogPage {
 export const typePolicies: TypePolicies = {
   // The viewer has no id: queries asking for different parts of it (user, memberships) merge.
   Viewer: { merge: true },
+  // Usage has no id: a newer answer for the same arguments (or a live update) replaces the older.
+  Usage: { merge: true },
   Team: {
     fields: {
       // Cursor pagination: one list per actor filter; a page with `after` extends it.

@@ -2,12 +2,14 @@ import { rootRoute } from './__root';
 import { authedRoute } from './_authed';
 import { dashboardRoute } from './_authed/index';
 import {
+  keyUsageRoute,
   teamActivityRoute,
   teamIndexRoute,
   teamKeysRoute,
   teamMembersRoute,
   teamRoute,
   teamSettingsRoute,
+  teamUsageRoute,
 } from './_authed/teams';
 import { forgotPasswordRoute } from './forgot-password';
 import { invitationRoute } from './invitations';
@@ -22,6 +24,8 @@ export const routeTree = rootRoute.addChildren([
       teamIndexRoute,
       teamMembersRoute,
       teamKeysRoute,
+      keyUsageRoute,
+      teamUsageRoute,
       teamActivityRoute,
       teamSettingsRoute,
     ]),

@@ -35,13 +35,21 @@ export const ApiKeyFieldsFragment = graphql(`
   }
 `);
 
+/** The keys with their last 24 hours of requests (one query for the whole table). */
 export const TeamApiKeysQuery = graphql(`
-  query TeamApiKeys($teamId: ID!, $environment: Environment, $status: KeyStatus) {
+  query TeamApiKeys(
+    $teamId: ID!
+    $environment: Environment
+    $status: KeyStatus
+    $usageFrom: DateTime!
+    $usageTo: DateTime!
+  ) {
     team(id: $teamId) {
       id
       viewerRole
       apiKeys(environment: $environment, status: $status) {
         ...ApiKeyFields
+        ...ApiKeySparkline
       }
     }
   }

@@ -65,7 +65,7 @@ export const LeaveTeamMutation = graphql(`
 
 /** What the dashboard's getting-started checklists are computed from. */
 export const GettingStartedQuery = graphql(`
-  query GettingStarted($teamId: ID!) {
+  query GettingStarted($teamId: ID!, $since: DateTime!, $until: DateTime!) {
     team(id: $teamId) {
       id
       name
@@ -81,6 +81,9 @@ export const GettingStartedQuery = graphql(`
         id
         environment
         lastUsedAt
+        usage(from: $since, to: $until, interval: DAY) {
+          totalRequests
+        }
       }
     }
   }

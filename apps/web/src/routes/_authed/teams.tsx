@@ -10,6 +10,17 @@ import { TeamMembersQuery } from '../../features/members/operations';
 import { TeamLayout } from '../../features/teams/components/team-layout';
 import { TeamSettings } from '../../features/teams/components/team-settings';
 import { TeamQuery } from '../../features/teams/operations';
+import { KeyUsagePage } from '../../features/usage/components/key-usage-page';
+import { TeamUsagePage } from '../../features/usage/components/team-usage-page';
+import { KeyUsageQuery, TeamUsageQuery } from '../../features/usage/operations';
+import {
+  DEFAULT_RANGE,
+  isUsageRange,
+  monthWindow,
+  sparklineWindow,
+  usageWindow,
+  type UsageRange,
+} from '../../features/usage/ranges';
 import { authedRoute } from '../_authed';
 
 /** /teams/$teamId: the team's header and tabs; the layout shows "not found" for non-members. */
@@ -79,6 +90,7 @@ export const teamKeysRoute = createRoute({
     const status = searchEnum(deps.status, isKeyStatus);
     prefetchQuery(context.client, TeamApiKeysQuery, {
       teamId: params.teamId,
+      ...sparklineWindow(),
       ...(environment ? { environment } : {}),
       ...(status ? { status } : {}),
     });
@@ -133,5 +145,69 @@ export const teamActivityRoute = createRoute({
     const { teamId } = teamActivityRoute.useParams();
     const { actor } = teamActivityRoute.useSearch();
     return <ActivityPage teamId={teamId} actorId={actor} />;
+  },
+});
+
+export interface UsageSearch {
+  /** 1h | 24h | 7d | 30d (24h when absent). */
+  range?: UsageRange;
+  /** on | off; absent: on for the ranges up to 24 hours. */
+  live?: 'on' | 'off';
+}
+
+function validateUsageSearch(search: Record<string, unknown>): UsageSearch {
+  return {
+    ...(isUsageRange(search.range) ? { range: search.range } : {}),
+    ...(search.live === 'on' || search.live === 'off' ? { live: search.live } : {}),
+  };
+}
+
+const liveOf = (live: UsageSearch['live']) => (live === undefined ? undefined : live === 'on');
+
+export const teamUsageRoute = createRoute({
+  getParentRoute: () => teamRoute,
+  path: 'usage',
+  validateSearch: validateUsageSearch,
+  loaderDeps: ({ search }) => ({ range: search.range ?? DEFAULT_RANGE }),
+  loader: ({ context, params, deps }) => {
+    prefetchQuery(context.client, TeamUsageQuery, {
+      teamId: params.teamId,
+      ...usageWindow(deps.range),
+    });
+  },
+  component: function TeamUsageRoute() {
+    const { teamId } = teamUsageRoute.useParams();
+    const search = teamUsageRoute.useSearch();
+    const range = search.range ?? DEFAULT_RANGE;
+    // A new range is a new window: a fresh page (and query).
+    return <TeamUsagePage key={range} teamId={teamId} range={range} live={liveOf(search.live)} />;
+  },
+});
+
+export const keyUsageRoute = createRoute({
+  getParentRoute: () => teamRoute,
+  path: 'keys/$keyId/usage',
+  validateSearch: validateUsageSearch,
+  loaderDeps: ({ search }) => ({ range: search.range ?? DEFAULT_RANGE }),
+  loader: ({ context, params, deps }) => {
+    prefetchQuery(context.client, KeyUsageQuery, {
+      keyId: params.keyId,
+      ...usageWindow(deps.range),
+      ...monthWindow(),
+    });
+  },
+  component: function KeyUsageRoute() {
+    const { teamId, keyId } = keyUsageRoute.useParams();
+    const search = keyUsageRoute.useSearch();
+    const range = search.range ?? DEFAULT_RANGE;
+    return (
+      <KeyUsagePage
+        key={`${keyId}:${range}`}
+        teamId={teamId}
+        keyId={keyId}
+        range={range}
+        live={liveOf(search.live)}
+      />
+    );
   },
 });

@@ -21,6 +21,7 @@ import { QueryError } from '../../../components/query-error';
 import type { ApiKeyFieldsFragment, Environment, KeyStatus } from '../../../gql/graphql';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { useTeam } from '../../teams/hooks/use-teams';
+import { sparklineWindow } from '../../usage/ranges';
 import { canManageKeys } from '../../teams/roles';
 import { useRevokeApiKey } from '../hooks/use-api-key-mutations';
 import {
@@ -104,8 +105,10 @@ export function ApiKeysPage({
   const { team } = useTeam(teamId);
   const navigate = useNavigate();
   useDocumentTitle(team ? `API keys · ${team.name} · Partner Portal` : 'API keys · Partner Portal');
+  // The sparklines' window, fixed for this visit (the route loader asked for the same one).
+  const [sparkWindow] = useState(sparklineWindow);
   const { data, error, refetch } = useQuery(TeamApiKeysQuery, {
-    variables: { teamId, ...filters },
+    variables: { teamId, ...filters, ...sparkWindow },
   });
   const now = useMinuteClock();
   const [creating, setCreating] = useState(false);
@@ -157,6 +160,12 @@ export function ApiKeysPage({
           now={now}
           onRotate={setRotating}
           onRevoke={setRevoking}
+          onViewUsage={(key) =>
+            void navigate({
+              to: '/teams/$teamId/keys/$keyId/usage',
+              params: { teamId, keyId: key.id },
+            })
+          }
         />
       );
     } else if (filtered) {

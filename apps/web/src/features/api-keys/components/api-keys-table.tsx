@@ -8,8 +8,9 @@ import {
   IconRefresh,
 } from '@tabler/icons-react';
 import { RelativeTime } from '../../../components/relative-time';
-import type { ApiKeyFieldsFragment } from '../../../gql/graphql';
+import type { ApiKeyFieldsFragment, ApiKeySparklineFragment } from '../../../gql/graphql';
 import { formatAbsolute, formatDay } from '../../../lib/time';
+import { UsageSparkline } from '../../usage/components/sparkline';
 import { displayStart, EXPIRY_WARNING_DAYS } from '../labels';
 import { EnvironmentBadge, KeyStart, KeyStatusBadge } from './key-badges';
 
@@ -62,12 +63,16 @@ function RotationHints({ apiKey }: { apiKey: ApiKeyFieldsFragment }) {
 
 function KeyActions({
   apiKey,
+  canManage,
   onRotate,
   onRevoke,
+  onViewUsage,
 }: {
   apiKey: ApiKeyFieldsFragment;
+  canManage: boolean;
   onRotate: () => void;
   onRevoke: () => void;
+  onViewUsage: () => void;
 }) {
   const active = apiKey.status === 'ACTIVE';
   const rotateBlocker = !active
@@ -86,34 +91,40 @@ function KeyActions({
         </Tooltip>
       </Menu.Target>
       <Menu.Dropdown>
-        <Menu.Item
-          leftSection={<IconRefresh size={16} />}
-          disabled={rotateBlocker !== null}
-          onClick={onRotate}
-        >
-          Rotate
-          {rotateBlocker ? (
-            <Text fz="xs" c="dimmed">
-              {rotateBlocker}
-            </Text>
-          ) : null}
-        </Menu.Item>
-        <Menu.Item
-          color="red"
-          leftSection={<IconKeyOff size={16} />}
-          disabled={apiKey.status === 'REVOKED'}
-          onClick={onRevoke}
-        >
-          Revoke
-        </Menu.Item>
-        <Menu.Divider />
-        <Menu.Item leftSection={<IconChartBar size={16} />} disabled>
-          Usage (coming soon)
+        {canManage ? (
+          <>
+            <Menu.Item
+              leftSection={<IconRefresh size={16} />}
+              disabled={rotateBlocker !== null}
+              onClick={onRotate}
+            >
+              Rotate
+              {rotateBlocker ? (
+                <Text fz="xs" c="dimmed">
+                  {rotateBlocker}
+                </Text>
+              ) : null}
+            </Menu.Item>
+            <Menu.Item
+              color="red"
+              leftSection={<IconKeyOff size={16} />}
+              disabled={apiKey.status === 'REVOKED'}
+              onClick={onRevoke}
+            >
+              Revoke
+            </Menu.Item>
+            <Menu.Divider />
+          </>
+        ) : null}
+        <Menu.Item leftSection={<IconChartBar size={16} />} onClick={onViewUsage}>
+          View usage
         </Menu.Item>
       </Menu.Dropdown>
     </Menu>
   );
 }
+
+type TableKey = ApiKeyFieldsFragment & Partial<Pick<ApiKeySparklineFragment, 'usage'>>;
 
 export function ApiKeysTable({
   apiKeys,
@@ -121,15 +132,17 @@ export function ApiKeysTable({
   now,
   onRotate,
   onRevoke,
+  onViewUsage,
 }: {
-  apiKeys: readonly ApiKeyFieldsFragment[];
+  apiKeys: readonly TableKey[];
   canManage: boolean;
   now: Date;
   onRotate: (key: ApiKeyFieldsFragment) => void;
   onRevoke: (key: ApiKeyFieldsFragment) => void;
+  onViewUsage: (key: ApiKeyFieldsFragment) => void;
 }) {
   return (
-    <Table.ScrollContainer minWidth={960}>
+    <Table.ScrollContainer minWidth={1040}>
       <Table verticalSpacing="sm" highlightOnHover data-testid="api-keys-table">
         <Table.Thead>
           <Table.Tr style={{ whiteSpace: 'nowrap' }}>
@@ -140,13 +153,12 @@ export function ApiKeysTable({
             <Table.Th>Created</Table.Th>
             <Table.Th>Expires</Table.Th>
             <Table.Th>Last used</Table.Th>
-            {canManage ? (
-              <Table.Th w={50}>
-                <Text span fz="sm" style={{ position: 'absolute', left: -9999 }}>
-                  Actions
-                </Text>
-              </Table.Th>
-            ) : null}
+            <Table.Th title="Requests in the last 24 hours">Last 24 h</Table.Th>
+            <Table.Th w={50}>
+              <Text span fz="sm" style={{ position: 'absolute', left: -9999 }}>
+                Actions
+              </Text>
+            </Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -158,7 +170,7 @@ export function ApiKeysTable({
               data-start={apiKey.start}
               style={apiKey.status === 'ACTIVE' ? undefined : { opacity: 0.75 }}
             >
-              <Table.Td miw={180} maw={280}>
+              <Table.Td miw={170} maw={240}>
                 <Text fz="sm" fw={600} lineClamp={1}>
                   {apiKey.name}
                 </Text>
@@ -211,15 +223,18 @@ export function ApiKeysTable({
                   <Dimmed>Never</Dimmed>
                 )}
               </Table.Td>
-              {canManage ? (
-                <Table.Td>
-                  <KeyActions
-                    apiKey={apiKey}
-                    onRotate={() => onRotate(apiKey)}
-                    onRevoke={() => onRevoke(apiKey)}
-                  />
-                </Table.Td>
-              ) : null}
+              <Table.Td>
+                {apiKey.usage ? <UsageSparkline usage={apiKey.usage} /> : <Dimmed>—</Dimmed>}
+              </Table.Td>
+              <Table.Td>
+                <KeyActions
+                  apiKey={apiKey}
+                  canManage={canManage}
+                  onRotate={() => onRotate(apiKey)}
+                  onRevoke={() => onRevoke(apiKey)}
+                  onViewUsage={() => onViewUsage(apiKey)}
+                />
+              </Table.Td>
             </Table.Tr>
           ))}
         </Table.Tbody>

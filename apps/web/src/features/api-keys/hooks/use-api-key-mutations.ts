@@ -1,6 +1,7 @@
 import { useMutation } from '@apollo/client/react';
 import { useCallback } from 'react';
 import type { Environment, KeyExpiration } from '../../../gql/graphql';
+import { seedEmptySparkline } from '../../usage/cache';
 import { syncKeyLists } from '../cache';
 import { CreateApiKeyMutation, RevokeApiKeyMutation, RotateApiKeyMutation } from '../operations';
 
@@ -18,7 +19,9 @@ export function useCreateApiKey(teamId: string) {
   const [mutate, { loading }] = useMutation(CreateApiKeyMutation, {
     update(cache, { data }) {
       const key = data?.createApiKey.apiKey;
-      if (key) syncKeyLists(cache, teamId, [key]);
+      if (!key) return;
+      seedEmptySparkline(cache, key.id);
+      syncKeyLists(cache, teamId, [key]);
     },
   });
   const create = useCallback(
@@ -54,6 +57,7 @@ export function useRotateApiKey(teamId: string) {
     update(cache, { data }) {
       const key = data?.rotateApiKey.apiKey;
       if (!key) return;
+      seedEmptySparkline(cache, key.id);
       syncKeyLists(cache, teamId, key.replaces ? [key, key.replaces] : [key]);
     },
   });

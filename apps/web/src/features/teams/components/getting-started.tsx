@@ -15,6 +15,8 @@ import { IconArrowRight, IconCheck } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
 import { AnchorLink } from '../../../components/links';
 import { QueryError } from '../../../components/query-error';
+import { recentWindow } from '../../usage/ranges';
+import { hasVisitedUsage } from '../../usage/visited';
 import { checklistState } from '../checklists';
 import { useMyTeams } from '../hooks/use-teams';
 import { GettingStartedQuery } from '../operations';
@@ -35,10 +37,17 @@ function StepLink({
   children,
 }: {
   teamId: string;
-  to: 'members' | 'keys';
+  to: 'members' | 'keys' | 'usage';
   create?: 'development' | 'production';
   children: string;
 }) {
+  if (to === 'usage') {
+    return (
+      <AnchorLink to="/teams/$teamId/usage" params={{ teamId }} fz="sm">
+        {children} <IconArrowRight size={12} />
+      </AnchorLink>
+    );
+  }
   return to === 'members' ? (
     <AnchorLink to="/teams/$teamId/members" params={{ teamId }} fz="sm">
       {children} <IconArrowRight size={12} />
@@ -111,8 +120,10 @@ function Checklist({ title, items, testId }: { title: string; items: Item[]; tes
 }
 
 function Checklists({ teamId }: { teamId: string | null }) {
+  // "Recent" usage: the last 30 days, fixed for this visit.
+  const [recent] = useState(recentWindow);
   const { data, error, refetch } = useQuery(GettingStartedQuery, {
-    variables: { teamId: teamId ?? '' },
+    variables: { teamId: teamId ?? '', ...recent },
     skip: !teamId,
     fetchPolicy: 'cache-and-network',
   });
@@ -128,7 +139,7 @@ function Checklists({ teamId }: { teamId: string | null }) {
     );
   }
   const team = teamId ? (data?.team ?? null) : null;
-  const state = checklistState(team);
+  const state = checklistState(team, team ? hasVisitedUsage(team.id) : false);
   const id = team?.id ?? '';
   const later = 'After you create your team.';
   const teamItems: Item[] = [
@@ -192,6 +203,17 @@ function Checklists({ teamId }: { teamId: string | null }) {
       action: team ? (
         <StepLink teamId={id} to="keys">
           Your keys
+        </StepLink>
+      ) : undefined,
+    },
+    {
+      id: 'usage-monitoring',
+      label: 'Set up usage monitoring',
+      done: state.keys.monitoring,
+      hint: team ? 'Watch requests, errors and status codes live on the usage page.' : later,
+      action: team ? (
+        <StepLink teamId={id} to="usage">
+          Usage
         </StepLink>
       ) : undefined,
     },

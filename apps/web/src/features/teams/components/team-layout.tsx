@@ -1,5 +1,5 @@
 import { Group, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconHistory, IconKey, IconSettings, IconUsers } from '@tabler/icons-react';
+import { IconChartBar, IconHistory, IconKey, IconSettings, IconUsers } from '@tabler/icons-react';
 import { Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { hasErrorCode } from '../../../apollo/errors';
 import { QueryError } from '../../../components/query-error';
@@ -10,6 +10,7 @@ import { TeamNotFound } from './team-not-found';
 const TABS = [
   { value: 'members', label: 'Members', icon: IconUsers },
   { value: 'keys', label: 'API keys', icon: IconKey },
+  { value: 'usage', label: 'Usage', icon: IconChartBar },
   { value: 'activity', label: 'Activity', icon: IconHistory },
   { value: 'settings', label: 'Settings', icon: IconSettings },
 ] as const;
