@@ -1,24 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { spawnPortal } from '../src/bench/spawn';
 import { freshDatabase, startPortal } from './harness';
 
 /**
  * SIGTERM under load, on the real built server (dist/main.js): every response a client received
  * is in the usage counts afterwards, because shutdown finishes requests in flight and then flushes.
  */
-const MAIN = path.resolve(__dirname, '..', 'dist', 'main.js');
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
 async function post(
   base: string,
   query: string,
@@ -40,40 +29,14 @@ it('counts every answered request when stopped with SIGTERM under load', async (
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-shutdown-'));
   const database = await freshDatabase();
   const databaseUrl = database?.url ?? `sqlite:${path.join(dataDir, 'portal.sqlite')}`;
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      REDIS_KEY_PREFIX: `pp-shutdown-${port}:`,
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
+  const child = await spawnPortal({
+    DATABASE_URL: databaseUrl,
+    REDIS_KEY_PREFIX: `pp-shutdown-${Date.now()}:`,
   });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
+  const base = child.base;
   try {
-    for (let i = 0; ; i++) {
-      if (i > 150) throw new Error(`the portal did not start: ${stderr}`);
-      if (
-        await fetch(`${base}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        )
-      )
-        break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const signUp = await post(base, `mutation($i: SignUpInput!) { signUp(input: $i) { token } }`, {
-      i: { email: `shutdown-${port}@example.test`, name: 'S', password: 'shutdown password' },
+      i: { email: `shutdown-${Date.now()}@example.test`, name: 'S', password: 'shutdown password' },
     });
     const auth = { authorization: `Bearer ${signUp.body.data!.signUp!.token as string}` };
     const team = await post(
@@ -114,8 +77,7 @@ it('counts every answered request when stopped with SIGTERM under load', async (
     };
     const workers = Array.from({ length: 8 }, worker);
     await new Promise((r) => setTimeout(r, 700));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await child.stop()).toBe(0);
     stop = true;
     await Promise.all(workers);
     expect(answered).toBeGreaterThan(50);
@@ -132,7 +94,7 @@ it('counts every answered request when stopped with SIGTERM under load', async (
       await reader.stop();
     }
   } finally {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    await child.stop();
     await database?.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,42 +1,27 @@
 import type { Page } from 'playwright-core';
-import { launchBrowser, type Browser } from './support/browser';
-import { startPortal, type Portal } from './support/portal';
-import { startMailCatcher, type MailCatcher } from './support/smtp';
+import { useJourney } from './support/journey';
+import type { Portal } from './support/portal';
+import type { MailCatcher } from './support/smtp';
 
 /**
  * The walking skeleton's main journey in a real browser against the real built portal:
  * sign up, log out and in, reset the password through a real email, and the guards.
  */
 describe('accounts and sessions', () => {
+  const journey = useJourney();
   let mail: MailCatcher;
   let portal: Portal;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
-  const shots = process.env.E2E_SCREENSHOTS_DIR;
+  beforeAll(() => {
+    ({ mail, portal, page } = journey);
+  });
 
   const email = `e2e-${Date.now()}@example.test`;
   const name = 'Erin Example';
   const firstPassword = 'first-password-123';
   const newPassword = 'second-password-456';
 
-  beforeAll(async () => {
-    mail = await startMailCatcher();
-    portal = await startPortal({ smtpPort: mail.port });
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
-    await mail?.close();
-    if (problems.length > 0) console.log(problems.join('\n'));
-  });
-
-  const url = (path: string) => `${portal.url}${path}`;
+  const url = journey.url;
   const pathOf = () => {
     const u = new URL(page.url());
     return u.pathname + u.search;
@@ -71,7 +56,7 @@ describe('accounts and sessions', () => {
     await page.waitForURL((u) => u.pathname === '/login');
     expect(new URL(page.url()).searchParams.get('redirect')).toBe('/');
     await page.getByRole('heading', { name: 'Log in to your account' }).waitFor();
-    if (shots) await page.screenshot({ path: `${shots}/login.png`, fullPage: true });
+    await journey.shot('login');
 
     // Sign up.
     await page.getByRole('link', { name: 'Create an account' }).click();
@@ -85,7 +70,7 @@ describe('accounts and sessions', () => {
     await page.getByRole('button', { name: 'Create account' }).click();
     await expectDashboard();
     expect(await page.evaluate(() => localStorage.getItem('pp.token'))).toBeTruthy();
-    if (shots) await page.screenshot({ path: `${shots}/dashboard.png`, fullPage: true });
+    await journey.shot('dashboard');
 
     // Signed in: /login and /signup lead to the app.
     await page.goto(url('/login'));
@@ -94,7 +79,7 @@ describe('accounts and sessions', () => {
     // Unknown pages get a 404 page.
     await page.goto(url('/no-such-page'));
     await page.getByRole('heading', { name: 'Page not found' }).waitFor();
-    if (shots) await page.screenshot({ path: `${shots}/not-found.png` });
+    await journey.shot('not-found', false);
     await page.goto(url('/'));
     await expectDashboard();
 
@@ -115,7 +100,7 @@ describe('accounts and sessions', () => {
       () => document.querySelector('input[type="email"]')?.getAttribute('aria-invalid') === 'true',
     );
     expect(await emailField.getAttribute('aria-invalid')).toBe('true');
-    if (shots) await page.screenshot({ path: `${shots}/signup-conflict.png` });
+    await journey.shot('signup-conflict', false);
 
     // Forgot password: request a link, receive it by email.
     await page.goto(url('/login'));
@@ -124,7 +109,7 @@ describe('accounts and sessions', () => {
     await page.getByLabel(/^Email/).fill(email);
     await page.getByRole('button', { name: 'Send reset link' }).click();
     await page.getByText('If an account exists for').waitFor();
-    if (shots) await page.screenshot({ path: `${shots}/forgot-sent.png` });
+    await journey.shot('forgot-sent', false);
 
     const message = await mail.waitForMessage(email, 10_000);
     expect(typeof message.text).toBe('string');
@@ -155,7 +140,7 @@ describe('accounts and sessions', () => {
     const error = page.getByTestId('form-error');
     await error.waitFor();
     expect(await error.textContent()).toContain('Email or password is incorrect.');
-    if (shots) await page.screenshot({ path: `${shots}/login-error.png` });
+    await journey.shot('login-error', false);
     expect(new URL(page.url()).pathname).toBe('/login');
 
     // The new one does.
@@ -179,6 +164,6 @@ describe('accounts and sessions', () => {
     await page.waitForURL((u) => u.pathname === '/login');
     expect(await page.evaluate(() => localStorage.getItem('pp.token'))).toBeNull();
 
-    expect(problems).toEqual([]);
+    expect(journey.problems).toEqual([]);
   });
 });

@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
-import { launchBrowser, type Browser } from './support/browser';
-import { startPortal, type Portal } from './support/portal';
-import { startMailCatcher, type MailCatcher } from './support/smtp';
+import { useJourney } from './support/journey';
+import type { Portal } from './support/portal';
 
 /**
  * API keys in a real browser against the real built portal: an owner creates a development key
@@ -11,42 +10,21 @@ import { startMailCatcher, type MailCatcher } from './support/smtp';
  * dashboard's checklists follow.
  */
 describe('API keys', () => {
-  let mail: MailCatcher;
+  const journey = useJourney();
   let portal: Portal;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
-  const shots = process.env.E2E_SCREENSHOTS_DIR;
+  beforeAll(() => {
+    ({ portal, page } = journey);
+  });
 
   const stamp = Date.now();
   const owner = { name: 'Kim Keyholder', email: `keys-${stamp}@example.test` };
   const password = 'correct-horse-battery';
   const teamName = 'Globex Payments';
 
-  beforeAll(async () => {
-    mail = await startMailCatcher();
-    portal = await startPortal({ smtpPort: mail.port });
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  });
+  const url = journey.url;
 
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
-    await mail?.close();
-    if (problems.length > 0) console.log(problems.join('\n'));
-  });
-
-  const url = (path: string) => `${portal.url}${path}`;
-
-  async function shot(name: string, fullPage = true) {
-    if (!shots) return;
-    // Let modal and segmented-control transitions settle first.
-    await page.waitForTimeout(400);
-    await page.screenshot({ path: `${shots}/${name}.png`, fullPage });
-  }
+  const shot = journey.shot;
 
   /** Reads the team with an API key, as a partner's server would. */
   async function callWithKey(secret: string, teamId: string) {
@@ -252,6 +230,6 @@ describe('API keys', () => {
     expect(await done('production-key')).toBe('true');
     await shot('dashboard-checklists');
 
-    expect(problems).toEqual([]);
+    expect(journey.problems).toEqual([]);
   });
 });

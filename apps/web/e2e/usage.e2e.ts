@@ -1,7 +1,6 @@
 import type { Page } from 'playwright-core';
-import { launchBrowser, type Browser } from './support/browser';
-import { startPortal, type Portal } from './support/portal';
-import { startMailCatcher, type MailCatcher } from './support/smtp';
+import { useJourney } from './support/journey';
+import type { Portal } from './support/portal';
 
 declare global {
   interface Window {
@@ -17,40 +16,20 @@ declare global {
  * sparkline and the dashboard's checklist follow.
  */
 describe('Usage', () => {
-  let mail: MailCatcher;
+  const journey = useJourney();
   let portal: Portal;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
-  const shots = process.env.E2E_SCREENSHOTS_DIR;
+  beforeAll(() => {
+    ({ portal, page } = journey);
+  });
 
   const stamp = Date.now();
   const owner = { name: 'Uma Usage', email: `usage-${stamp}@example.test` };
   const password = 'correct-horse-battery';
 
-  beforeAll(async () => {
-    mail = await startMailCatcher();
-    portal = await startPortal({ smtpPort: mail.port });
-    browser = await launchBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  });
+  const url = journey.url;
 
-  afterAll(async () => {
-    await browser?.close();
-    await portal?.stop();
-    await mail?.close();
-    if (problems.length > 0) console.log(problems.join('\n'));
-  });
-
-  const url = (path: string) => `${portal.url}${path}`;
-
-  async function shot(name: string) {
-    if (!shots) return;
-    await page.waitForTimeout(400);
-    await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
-  }
+  const shot = journey.shot;
 
   /** A request a partner's server would make with the key. */
   async function callWithKey(secret: string, query: string) {
@@ -211,6 +190,6 @@ describe('Usage', () => {
     await keys.locator('[data-item="usage-monitoring"][data-done="true"]').waitFor();
     await shot('dashboard');
 
-    expect(problems).toEqual([]);
+    expect(journey.problems).toEqual([]);
   });
 });

@@ -1,9 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
-import path from 'node:path';
+import { cpus } from 'node:os';
 import autocannon from 'autocannon';
 import { createClient } from 'graphql-ws';
 import { createConnection } from 'mysql2/promise';
@@ -14,6 +10,7 @@ import { Database } from '../core/db/database';
 import { openDatabase } from '../core/db/data-source';
 import { UsageRecorder } from '../modules/usage/usage.recorder';
 import { SqlUsageStore, type UsageCell } from '../modules/usage/usage-store';
+import { spawnPortal, type SpawnedPortal } from './spawn';
 import { gql, median, percentile, personWithKey } from './support';
 
 /**
@@ -295,48 +292,8 @@ async function rangeQuery(url: string): Promise<void> {
   }
 }
 
-async function startServer(databaseUrl: string): Promise<{ base: string; stop(): Promise<void> }> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-bench-'));
-  const port = await new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port: p } = probe.address() as { port: number };
-      probe.close(() => resolve(p));
-    });
-  });
-  const child: ChildProcess = spawn(process.execPath, [path.join(__dirname, '..', 'main.js')], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      DATABASE_URL: databaseUrl,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      GRAPHQL_MAX_COST: '100000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 200) throw new Error('the portal did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    base,
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+function startServer(databaseUrl: string): Promise<SpawnedPortal> {
+  return spawnPortal({ DATABASE_URL: databaseUrl, GRAPHQL_MAX_COST: '100000' });
 }
 
 async function freshDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {

@@ -1,0 +1,50 @@
+import type { Page } from 'playwright-core';
+import { launchBrowser, type Browser } from './browser';
+import { startPortal, type Portal } from './portal';
+import { startMailCatcher, type MailCatcher } from './smtp';
+
+export interface Journey {
+  mail: MailCatcher;
+  portal: Portal;
+  page: Page;
+  /** Page errors seen so far; printed after the suite. */
+  problems: string[];
+  /** An absolute URL of the portal under test. */
+  url: (path: string) => string;
+  /** A screenshot into E2E_SCREENSHOTS_DIR, when it is set. */
+  shot: (name: string, fullPage?: boolean) => Promise<void>;
+}
+
+/**
+ * One browser page against a fresh built portal and a real SMTP server, for the describe block
+ * that calls it: started in beforeAll, stopped in afterAll. Its fields are there once beforeAll ran.
+ */
+export function useJourney(): Journey {
+  const journey = { problems: [] as string[] } as Journey & { browser?: Browser };
+  const shots = process.env.E2E_SCREENSHOTS_DIR;
+  journey.url = (path) => `${journey.portal.url}${path}`;
+  journey.shot = async (name, fullPage = true) => {
+    if (!shots) return;
+    // Let modal and chart transitions settle first.
+    await journey.page.waitForTimeout(400);
+    await journey.page.screenshot({ path: `${shots}/${name}.png`, fullPage });
+  };
+
+  beforeAll(async () => {
+    journey.mail = await startMailCatcher();
+    journey.portal = await startPortal({ smtpPort: journey.mail.port });
+    journey.browser = await launchBrowser();
+    journey.page = journey.browser.context.pages()[0] ?? (await journey.browser.context.newPage());
+    journey.page.setDefaultTimeout(10_000);
+    journey.page.on('pageerror', (error) => journey.problems.push(`page error: ${error.message}`));
+  });
+
+  afterAll(async () => {
+    await journey.browser?.close();
+    await journey.portal?.stop();
+    await journey.mail?.close();
+    if (journey.problems.length > 0) console.log(journey.problems.join('\n'));
+  });
+
+  return journey;
+}
