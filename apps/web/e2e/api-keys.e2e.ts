@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
 import { useJourney } from './support/journey';
-import type { Portal } from './support/portal';
 
 /**
  * API keys in a real browser against the real built portal: an owner creates a development key
@@ -11,10 +10,9 @@ import type { Portal } from './support/portal';
  */
 describe('API keys', () => {
   const journey = useJourney();
-  let portal: Portal;
   let page: Page;
   beforeAll(() => {
-    ({ portal, page } = journey);
+    ({ page } = journey);
   });
 
   const stamp = Date.now();
@@ -27,18 +25,11 @@ describe('API keys', () => {
   const shot = journey.shot;
 
   /** Reads the team with an API key, as a partner's server would. */
-  async function callWithKey(secret: string, teamId: string) {
-    const res = await fetch(`${portal.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': secret },
-      body: JSON.stringify({ query: `{ team(id: "${teamId}") { id name } }` }),
-    });
-    const body = (await res.json()) as {
-      data?: { team: { id: string; name: string } | null } | null;
-      errors?: { extensions?: { code?: string } }[];
-    };
-    return { status: res.status, body };
-  }
+  const callWithKey = (secret: string, teamId: string) =>
+    journey.callWithKey<{ team: { id: string; name: string } | null }>(
+      secret,
+      `{ team(id: "${teamId}") { id name } }`,
+    );
 
   /** A key's row, found by the displayable start of its secret. */
   const keyRow = (secret: string) =>

@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
 import { useJourney } from './support/journey';
-import type { Portal } from './support/portal';
 
 declare global {
   interface Window {
@@ -17,10 +16,9 @@ declare global {
  */
 describe('Usage', () => {
   const journey = useJourney();
-  let portal: Portal;
   let page: Page;
   beforeAll(() => {
-    ({ portal, page } = journey);
+    ({ page } = journey);
   });
 
   const stamp = Date.now();
@@ -31,16 +29,8 @@ describe('Usage', () => {
 
   const shot = journey.shot;
 
-  /** A request a partner's server would make with the key. */
-  async function callWithKey(secret: string, query: string) {
-    const res = await fetch(`${portal.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': secret },
-      body: JSON.stringify({ query }),
-    });
-    await res.text();
-    return res.status;
-  }
+  const callWithKey = async (secret: string, query: string) =>
+    (await journey.callWithKey(secret, query)).status;
 
   const statValue = (testId: string) =>
     page.getByTestId(testId).getByTestId('stat-value').textContent();

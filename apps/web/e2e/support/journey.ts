@@ -13,6 +13,14 @@ export interface Journey {
   url: (path: string) => string;
   /** A screenshot into E2E_SCREENSHOTS_DIR, when it is set. */
   shot: (name: string, fullPage?: boolean) => Promise<void>;
+  /** A request a partner's server would make with an API key. */
+  callWithKey: <T = unknown>(
+    secret: string,
+    query: string,
+  ) => Promise<{
+    status: number;
+    body: { data?: T | null; errors?: { extensions?: { code?: string } }[] };
+  }>;
 }
 
 /**
@@ -28,6 +36,15 @@ export function useJourney(): Journey {
     // Let modal and chart transitions settle first.
     await journey.page.waitForTimeout(400);
     await journey.page.screenshot({ path: `${shots}/${name}.png`, fullPage });
+  };
+
+  journey.callWithKey = async (secret, query) => {
+    const res = await fetch(`${journey.portal.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': secret },
+      body: JSON.stringify({ query }),
+    });
+    return { status: res.status, body: (await res.json()) as never };
   };
 
   beforeAll(async () => {
