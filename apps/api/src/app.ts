@@ -242,6 +242,8 @@ function assemble(parts: Parts): Portal {
     validationRules: rules,
     parseOptions: { maxTokens: config.limits.tokens },
     csrfPrevention: true,
+    // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo must not race it.
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       {

@@ -42,7 +42,8 @@ async function main(): Promise<void> {
       .stop()
       .then(() => {
         portal.logger.info('stopped');
-        process.exit(0);
+        // Let pino write its last lines before the process ends.
+        portal.logger.flush(() => process.exit(0));
       })
       .catch((error: unknown) => {
         portal.logger.error({ err: error }, 'error while shutting down');

@@ -29,7 +29,10 @@ it('counts every answered request when stopped with SIGTERM under load', async (
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-shutdown-'));
   const database = await freshDatabase();
   const databaseUrl = database?.url ?? `sqlite:${path.join(dataDir, 'portal.sqlite')}`;
+  // As deployed (NODE_ENV=production): Apollo's own signal handling used to race ours there.
   const child = await spawnPortal({
+    NODE_ENV: 'production',
+    JWT_SECRET: 'a-production-secret-of-at-least-32-chars!',
     DATABASE_URL: databaseUrl,
     REDIS_KEY_PREFIX: `pp-shutdown-${Date.now()}:`,
   });
