@@ -344,24 +344,32 @@ function assemble(parts: Parts): Portal {
 
   /** Counts the response, whatever its outcome, once it has been sent. */
   const meterResponse = (res: Response, apiKeyId: string, teamId: string) => {
-    const usage = { hadErrors: false };
-    res.locals.usage = usage;
-    res.once('finish', () =>
-      services.usageRecorder.record({
-        apiKeyId,
-        teamId,
-        status: res.statusCode,
-        failed: res.statusCode >= 400 || usage.hadErrors,
-        latencyMs: performance.now() - (res.locals.startedAt as number),
-      }),
-    );
+    res.locals.usage = { hadErrors: false, apiKeyId, teamId };
+    res.once('finish', recordFinished);
   };
+  // One listener for every metered response (no closure per request on this hot path).
+  function recordFinished(this: Response) {
+    const { apiKeyId, teamId, hadErrors } = this.locals.usage as {
+      hadErrors: boolean;
+      apiKeyId: string;
+      teamId: string;
+    };
+    services.usageRecorder.record({
+      apiKeyId,
+      teamId,
+      status: this.statusCode,
+      failed: this.statusCode >= 400 || hadErrors,
+      latencyMs: performance.now() - (this.locals.startedAt as number),
+    });
+  }
 
   /** Requests made with a key: counted, and held to the key's own limits (RateLimit headers on every answer). */
   const meter: RequestHandler = (_req, res, next) => {
     const principal = res.locals.principal as Principal | null;
     if (principal?.kind !== 'apiKey') return next();
     meterResponse(res, principal.keyId, principal.teamId);
+    if (principal.rateLimitPerMinute === null && principal.monthlyRequestLimit === null)
+      return next();
     services.keyLimits
       .check({
         id: principal.keyId,

@@ -6,11 +6,11 @@ import type { Bus } from '../../core/bus';
 import type { Clock } from '../../core/clock';
 import type { Database } from '../../core/db/database';
 import { AppError, ErrorCode } from '../../core/errors';
-import { safeEqual, sha256 } from '../../core/secrets';
+import { sha256 } from '../../core/secrets';
 import { ApiKey, KeyStatus, keyStatus } from './api-key.entity';
 import { parseApiKey } from './key-format';
 
-type CachedKey = Pick<
+type KeyRow = Pick<
   ApiKey,
   | 'id'
   | 'teamId'
@@ -21,6 +21,8 @@ type CachedKey = Pick<
   | 'rateLimitPerMinute'
   | 'monthlyRequestLimit'
 >;
+/** A looked-up key with the (read-only) caller it stands for, made once and reused while cached. */
+type CachedKey = KeyRow & { principal: ApiKeyPrincipal };
 
 const CACHE_TTL_MS = 60_000;
 const LAST_USED_FLUSH_MS = 5_000;
@@ -70,12 +72,15 @@ export class ApiKeyAuthenticator {
   }
 
   async authenticate(secret: string): Promise<ApiKeyPrincipal> {
-    // Shape and checksum first: a mistyped or invented key costs no look-up.
-    if (parseApiKey(secret) === null)
-      throw refuse('This API key is not valid: check that it was copied whole.');
+    // Only the hash is kept or looked up (never the secret), by equality in the cache or the
+    // unique index: no secret is ever compared byte by byte.
     const hash = sha256(secret);
     let key = this.cache.get(hash);
     if (!key) {
+      // Shape and checksum before any database look-up: a mistyped or invented key costs none.
+      // (A cached key passed this check when it was cached.)
+      if (parseApiKey(secret) === null)
+        throw refuse('This API key is not valid: check that it was copied whole.');
       const row = await this.db.repository(ApiKey).findOne({
         where: { keyHash: hash },
         select: {
@@ -90,23 +95,26 @@ export class ApiKeyAuthenticator {
         },
       });
       if (!row) throw refuse('This API key is not valid.');
-      key = row;
+      key = {
+        ...row,
+        principal: Object.freeze({
+          kind: 'apiKey',
+          keyId: row.id,
+          teamId: row.teamId,
+          environment: row.environment,
+          rateLimitPerMinute: row.rateLimitPerMinute,
+          monthlyRequestLimit: row.monthlyRequestLimit,
+        } as const),
+      };
       this.cache.set(hash, key);
     }
-    if (!safeEqual(key.keyHash, hash)) throw refuse('This API key is not valid.');
+
     const now = this.clock.now();
     const status = keyStatus(key, now);
     if (status === KeyStatus.REVOKED) throw refuse('This API key has been revoked.', key);
     if (status === KeyStatus.EXPIRED) throw refuse('This API key has expired.', key);
     this.lastUsed.set(key.id, now);
-    return {
-      kind: 'apiKey',
-      keyId: key.id,
-      teamId: key.teamId,
-      environment: key.environment,
-      rateLimitPerMinute: key.rateLimitPerMinute,
-      monthlyRequestLimit: key.monthlyRequestLimit,
-    };
+    return key.principal;
   }
 
   /** The freshest known last use: this process's memory, else what was written. */
