@@ -38,7 +38,9 @@ const url = (protocols: string[]) =>
         return false;
       }
     },
-    { message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
+    {
+      message: `must be a URL starting with ${protocols.map((p) => (p === 'sqlite:' ? 'sqlite:<file path>' : `${p}//`)).join(' or ')}`,
+    },
   );
 
 const schema = z.object({
