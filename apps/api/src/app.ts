@@ -39,7 +39,6 @@ import { createLogger } from './core/logger';
 import { createMailer, type Mailer } from './core/mail';
 import { RateLimits } from './core/rate-limit';
 import { createRedis } from './core/redis';
-import { createBus, type Bus } from './core/bus';
 import { createLive } from './core/live';
 import { KeyRefused } from './modules/api-keys/api-key-authenticator';
 import { buildGraphQLSchema } from './schema';
@@ -89,12 +88,6 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
     // A subscribed connection can do nothing else: pub/sub gets its own.
     redisSubscriber = config.redisUrl ? createRedis(config.redisUrl) : undefined;
-    const bus = createBus({
-      redis:
-        redis && redisSubscriber ? { publisher: redis, subscriber: redisSubscriber } : undefined,
-      prefix: `${config.redisPrefix}bus:`,
-      logger,
-    });
     mailer = createMailer({
       smtpUrl: config.smtpUrl,
       from: config.mailFrom,
@@ -108,7 +101,6 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       mailer,
       limits: new RateLimits(redis, config.redisPrefix),
       logger,
-      bus,
       live: createLive(
         redis && redisSubscriber
           ? { publisher: redis, subscriber: redisSubscriber, prefix: `${config.redisPrefix}live:` }
@@ -124,7 +116,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       services,
       schema,
       redis,
-      bus,
+      redisSubscriber,
       mailer,
       isDev,
       isProd,
@@ -146,14 +138,25 @@ interface Parts {
   services: Services;
   schema: GraphQLSchema;
   redis: Redis | undefined;
-  bus: Bus;
+  redisSubscriber: Redis | undefined;
   mailer: Mailer;
   isDev: boolean;
   isProd: boolean;
 }
 
 function assemble(parts: Parts): Portal {
-  const { config, logger, dataSource, services, schema, redis, bus, mailer, isDev, isProd } = parts;
+  const {
+    config,
+    logger,
+    dataSource,
+    services,
+    schema,
+    redis,
+    redisSubscriber,
+    mailer,
+    isDev,
+    isProd,
+  } = parts;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
@@ -507,8 +510,8 @@ function assemble(parts: Parts): Portal {
         await services.apiKeyAuth.stop();
         await services.usageRecorder.stop();
         mailer.close();
-        await bus.close();
-        await redis?.quit().catch(() => redis?.disconnect());
+        for (const client of [redisSubscriber, redis])
+          await client?.quit().catch(() => client.disconnect());
         if (dataSource.isInitialized) await dataSource.destroy();
       })();
       return stopping;

@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { Database } from './core/db/database';
 import type { Redis } from 'ioredis';
-import type { Bus } from './core/bus';
 import type { Live } from './core/live';
 import { KeyLimits } from './modules/usage/key-limits';
 import { UsageRecorder } from './modules/usage/usage.recorder';
@@ -41,17 +40,16 @@ export interface Infrastructure {
   mailer: Mailer;
   limits: RateLimits;
   logger: Logger;
-  bus: Bus;
   live: Live;
   redis: Redis | undefined;
 }
 
 export function createServices(infra: Infrastructure): Services {
-  const { config, dataSource, clock, mailer, limits, logger, bus, live, redis } = infra;
+  const { config, dataSource, clock, mailer, limits, logger, live, redis } = infra;
   const db = new Database(dataSource);
   const access = new TeamAccess(db, clock, logger);
   const audit = new AuditService(db, clock);
-  const apiKeyAuth = new ApiKeyAuthenticator(db, clock, bus, logger);
+  const apiKeyAuth = new ApiKeyAuthenticator(db, clock, live, logger);
   const apiKeys = new ApiKeysService({ db, clock, audit, access, authenticator: apiKeyAuth });
   const usageStore = new SqlUsageStore(db);
   const usage = new UsageService({ store: usageStore, access, apiKeys, live, clock });

@@ -3,14 +3,17 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { Redis } from 'ioredis';
 
 /**
- * Live events for subscriptions: in this process, or through Redis so that a subscriber on one
- * process sees what another served. Each subscription reads through its own bounded queue:
+ * Events between API processes: in this process, or through Redis so that a subscriber on one
+ * process sees what another served (usage ticks) and every process learns what one did (a key
+ * was revoked). Each subscription reads through its own bounded queue:
  * a subscriber that stops reading loses its oldest events instead of growing memory without end
  * (the in-memory pubsub of @graphql-yoga/subscription throws once 1,024 events queue up, and an
  * unhandled throw there kills the process).
  */
 export interface Live {
   publish(topic: string, payload: unknown): void;
+  /** Calls the listener for every payload on the topic until the returned function is called. */
+  on(topic: string, listener: (payload: unknown) => void): () => void;
   subscribe<T>(
     topic: string,
     options?: { buffer?: number; onDrop?: () => void },
@@ -49,6 +52,7 @@ export function createLive(redis?: { publisher: Redis; subscriber: Redis; prefix
   }
   return {
     publish: dispatch,
+    on: listen,
     subscribe<T>(topic: string, options: { buffer?: number; onDrop?: () => void } = {}) {
       return boundedQueue<T>(
         (push) => listen(topic, push as Listener),

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { In } from 'typeorm';
 import type { ApiKeyPrincipal } from '../../core/auth/principal';
-import type { Bus } from '../../core/bus';
+import type { Live } from '../../core/live';
 import type { Clock } from '../../core/clock';
 import type { Database } from '../../core/db/database';
 import { AppError, ErrorCode } from '../../core/errors';
@@ -42,7 +42,7 @@ const refuse = (message: string, key?: { id: string; teamId: string }) =>
 
 /**
  * Turns a presented key into a caller. Look-ups are cached in memory; a revoke or a rotation
- * drops the cached entry in this process at once and, through the bus (Redis), in every other.
+ * drops the cached entry in this process at once and, through Redis, in every other.
  * Expiry is checked against the clock on every request, cached or not. `lastUsedAt` is kept in
  * memory and written in one batch every few seconds, never per request.
  */
@@ -54,10 +54,10 @@ export class ApiKeyAuthenticator {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly bus: Bus,
+    private readonly live: Live,
     private readonly logger: Logger,
   ) {
-    bus.subscribe(INVALIDATE, (keyId) => this.forget(keyId));
+    live.on(INVALIDATE, (keyId) => this.forget(String(keyId)));
   }
 
   start(): void {
@@ -125,7 +125,7 @@ export class ApiKeyAuthenticator {
   /** Call after a key's revocation or expiry changed: every process drops its cached copy. */
   invalidate(keyId: string): void {
     this.forget(keyId);
-    this.bus.publish(INVALIDATE, keyId);
+    this.live.publish(INVALIDATE, keyId);
   }
 
   private forget(keyId: string): void {
