@@ -1,11 +1,5 @@
-import {
-  Table,
-  TableForeignKey,
-  TableIndex,
-  type MigrationInterface,
-  type QueryRunner,
-} from 'typeorm';
-import { col } from './columns';
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { col, foreignKey } from './columns';
 
 export class Accounts1764230000000 implements MigrationInterface {
   name = 'Accounts1764230000000';
@@ -39,7 +33,7 @@ export class Accounts1764230000000 implements MigrationInterface {
           col.text('userAgent', 255, true),
         ],
         indices: [new TableIndex({ name: 'IDX_sessions_userId', columnNames: ['userId'] })],
-        foreignKeys: [userForeignKey('FK_sessions_user')],
+        foreignKeys: [foreignKey('FK_sessions_user', 'userId', 'users', 'CASCADE')],
       }),
     );
     await q.createTable(
@@ -61,7 +55,7 @@ export class Accounts1764230000000 implements MigrationInterface {
           }),
           new TableIndex({ name: 'IDX_password_resets_userId', columnNames: ['userId'] }),
         ],
-        foreignKeys: [userForeignKey('FK_password_resets_user')],
+        foreignKeys: [foreignKey('FK_password_resets_user', 'userId', 'users', 'CASCADE')],
       }),
     );
   }
@@ -71,14 +65,4 @@ export class Accounts1764230000000 implements MigrationInterface {
     await q.dropTable('sessions');
     await q.dropTable('users');
   }
-}
-
-function userForeignKey(name: string): TableForeignKey {
-  return new TableForeignKey({
-    name,
-    columnNames: ['userId'],
-    referencedTableName: 'users',
-    referencedColumnNames: ['id'],
-    onDelete: 'CASCADE',
-  });
 }

@@ -1,20 +1,5 @@
-import {
-  Table,
-  TableForeignKey,
-  TableIndex,
-  type MigrationInterface,
-  type QueryRunner,
-} from 'typeorm';
-import { col } from './columns';
-
-const fk = (name: string, column: string, table: string, onDelete: 'CASCADE' | 'SET NULL') =>
-  new TableForeignKey({
-    name,
-    columnNames: [column],
-    referencedTableName: table,
-    referencedColumnNames: ['id'],
-    onDelete,
-  });
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { col, foreignKey } from './columns';
 
 export class Teams1764240000000 implements MigrationInterface {
   name = 'Teams1764240000000';
@@ -52,8 +37,8 @@ export class Teams1764240000000 implements MigrationInterface {
           new TableIndex({ name: 'IDX_memberships_userId', columnNames: ['userId'] }),
         ],
         foreignKeys: [
-          fk('FK_memberships_team', 'teamId', 'teams', 'CASCADE'),
-          fk('FK_memberships_user', 'userId', 'users', 'CASCADE'),
+          foreignKey('FK_memberships_team', 'teamId', 'teams', 'CASCADE'),
+          foreignKey('FK_memberships_user', 'userId', 'users', 'CASCADE'),
         ],
       }),
     );
@@ -83,9 +68,9 @@ export class Teams1764240000000 implements MigrationInterface {
           new TableIndex({ name: 'IDX_invitations_team_email', columnNames: ['teamId', 'email'] }),
         ],
         foreignKeys: [
-          fk('FK_invitations_team', 'teamId', 'teams', 'CASCADE'),
-          fk('FK_invitations_invitedBy', 'invitedById', 'users', 'SET NULL'),
-          fk('FK_invitations_acceptedBy', 'acceptedById', 'users', 'SET NULL'),
+          foreignKey('FK_invitations_team', 'teamId', 'teams', 'CASCADE'),
+          foreignKey('FK_invitations_invitedBy', 'invitedById', 'users', 'SET NULL'),
+          foreignKey('FK_invitations_acceptedBy', 'acceptedById', 'users', 'SET NULL'),
         ],
       }),
     );
@@ -119,8 +104,8 @@ export class Teams1764240000000 implements MigrationInterface {
           }),
         ],
         foreignKeys: [
-          fk('FK_audit_events_team', 'teamId', 'teams', 'CASCADE'),
-          fk('FK_audit_events_actor', 'actorUserId', 'users', 'SET NULL'),
+          foreignKey('FK_audit_events_team', 'teamId', 'teams', 'CASCADE'),
+          foreignKey('FK_audit_events_actor', 'actorUserId', 'users', 'SET NULL'),
         ],
       }),
     );

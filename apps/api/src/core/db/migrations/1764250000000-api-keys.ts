@@ -1,11 +1,5 @@
-import {
-  Table,
-  TableForeignKey,
-  TableIndex,
-  type MigrationInterface,
-  type QueryRunner,
-} from 'typeorm';
-import { col } from './columns';
+import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { col, foreignKey } from './columns';
 
 export class ApiKeys1764250000000 implements MigrationInterface {
   name = 'ApiKeys1764250000000';
@@ -39,20 +33,8 @@ export class ApiKeys1764250000000 implements MigrationInterface {
           new TableIndex({ name: 'IDX_api_keys_team', columnNames: ['teamId', 'createdAt'] }),
         ],
         foreignKeys: [
-          new TableForeignKey({
-            name: 'FK_api_keys_team',
-            columnNames: ['teamId'],
-            referencedTableName: 'teams',
-            referencedColumnNames: ['id'],
-            onDelete: 'CASCADE',
-          }),
-          new TableForeignKey({
-            name: 'FK_api_keys_createdBy',
-            columnNames: ['createdById'],
-            referencedTableName: 'users',
-            referencedColumnNames: ['id'],
-            onDelete: 'SET NULL',
-          }),
+          foreignKey('FK_api_keys_team', 'teamId', 'teams', 'CASCADE'),
+          foreignKey('FK_api_keys_createdBy', 'createdById', 'users', 'SET NULL'),
         ],
       }),
     );

@@ -1,4 +1,4 @@
-import type { TableColumnOptions } from 'typeorm';
+import { TableForeignKey, type TableColumnOptions } from 'typeorm';
 
 /** Column shapes that mean the same on SQLite and on MySQL/MariaDB, for the QueryRunner table API. */
 export const col = {
@@ -28,3 +28,18 @@ export const col = {
     isNullable: nullable,
   }),
 };
+
+/** A foreign key from `column` to `table.id`. */
+export const foreignKey = (
+  name: string,
+  column: string,
+  table: string,
+  onDelete: 'CASCADE' | 'SET NULL',
+) =>
+  new TableForeignKey({
+    name,
+    columnNames: [column],
+    referencedTableName: table,
+    referencedColumnNames: ['id'],
+    onDelete,
+  });
