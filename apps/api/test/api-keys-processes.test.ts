@@ -1,4 +1,4 @@
-import { signUp, startPortal, type TestPortal } from './harness';
+import { databaseUrlOf, signUp, startPortal, type TestPortal } from './harness';
 import { TestSmtpServer } from './smtp';
 import { createTeam } from './teams-world';
 
@@ -15,9 +15,8 @@ import { createTeam } from './teams-world';
   beforeAll(async () => {
     smtp = new TestSmtpServer();
     a = await startPortal({ SMTP_URL: await smtp.start() });
-    const db = a.portal.config.database;
     b = await startPortal({
-      DATABASE_URL: db.type === 'mysql' ? db.url : `sqlite:${db.path}`,
+      DATABASE_URL: databaseUrlOf(a),
       REDIS_KEY_PREFIX: a.portal.config.redisPrefix,
     });
   });

@@ -102,6 +102,12 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
   };
 }
 
+/** The DATABASE_URL of a running test portal, so another process of the same deployment can share it. */
+export function databaseUrlOf(t: TestPortal): string {
+  const db = t.portal.config.database;
+  return db.type === 'mysql' ? db.url : `sqlite:${db.path}`;
+}
+
 export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> } | undefined> {
   const base = process.env.DATABASE_URL;
   if (!base || base.startsWith('sqlite:')) return undefined;

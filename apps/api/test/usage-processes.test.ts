@@ -1,6 +1,6 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { signUp, startPortal, type TestPortal } from './harness';
+import { databaseUrlOf, signUp, startPortal, type TestPortal } from './harness';
 import { createTeam } from './teams-world';
 
 /**
@@ -15,10 +15,9 @@ import { createTeam } from './teams-world';
     // One deployment: one database, one Redis, one JWT secret.
     const JWT_SECRET = 'a-shared-secret-of-at-least-32-characters';
     a = await startPortal({ JWT_SECRET });
-    const db = a.portal.config.database;
     b = await startPortal({
       JWT_SECRET,
-      DATABASE_URL: db.type === 'mysql' ? db.url : `sqlite:${db.path}`,
+      DATABASE_URL: databaseUrlOf(a),
       REDIS_KEY_PREFIX: a.portal.config.redisPrefix,
     });
   });

@@ -1,4 +1,4 @@
-import { signUp, startPortal, type TestPortal } from './harness';
+import { databaseUrlOf, signUp, startPortal, type TestPortal } from './harness';
 import { createTeam } from './teams-world';
 
 const CREATE = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }`;
@@ -128,9 +128,8 @@ it('answers a monthly limit with 429 saying when it resets, and the count surviv
   await t.portal.services.usageRecorder.flush();
 
   // A second process on the same database (a restart, as far as its counters know).
-  const db = t.portal.config.database;
   const again = await startPortal({
-    DATABASE_URL: db.type === 'mysql' ? db.url : `sqlite:${db.path}`,
+    DATABASE_URL: databaseUrlOf(t),
     REDIS_KEY_PREFIX: `fresh-${Date.now()}:`,
   });
   try {
