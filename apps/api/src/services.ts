@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { Database } from './core/db/database';
 import type { Redis } from 'ioredis';
 import type { Live } from './core/live';
+import { Revocations } from './core/revocations';
 import { KeyLimits } from './modules/usage/key-limits';
 import { UsageRecorder } from './modules/usage/usage.recorder';
 import { SqlUsageStore } from './modules/usage/usage-store';
@@ -31,6 +32,8 @@ export interface Services {
   usage: UsageService;
   usageRecorder: UsageRecorder;
   keyLimits: KeyLimits;
+  /** Ended credentials and memberships, heard by every process. */
+  revocations: Revocations;
 }
 
 export interface Infrastructure {
@@ -47,6 +50,7 @@ export interface Infrastructure {
 export function createServices(infra: Infrastructure): Services {
   const { config, dataSource, clock, mailer, limits, logger, live, redis } = infra;
   const db = new Database(dataSource);
+  const revocations = new Revocations(live);
   const access = new TeamAccess(db, clock, logger);
   const audit = new AuditService(db, clock);
   const apiKeyAuth = new ApiKeyAuthenticator(db, clock, live, logger);
@@ -84,6 +88,7 @@ export function createServices(infra: Infrastructure): Services {
     apiKeyAuth,
     usage,
     usageRecorder,
+    revocations,
     keyLimits: new KeyLimits(redis, config.redisPrefix, clock, usageStore, usageRecorder),
     invitations: new InvitationsService({
       db,
