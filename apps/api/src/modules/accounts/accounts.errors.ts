@@ -2,14 +2,6 @@ import { AppError, ErrorCode } from '../../core/errors';
 
 /** What the accounts module tells callers when it says no. */
 export const AccountErrors = {
-  emailTaken: () =>
-    new AppError(
-      ErrorCode.CONFLICT,
-      'An account with this email already exists. Log in or reset your password.',
-      {
-        fields: { email: 'An account with this email already exists.' },
-      },
-    ),
   /** The same answer for an unknown email and a wrong password. */
   badCredentials: () => new AppError(ErrorCode.UNAUTHENTICATED, 'Email or password is incorrect.'),
   invalidSession: () =>

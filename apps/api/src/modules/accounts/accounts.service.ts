@@ -7,11 +7,12 @@ import type { Database } from '../../core/db/database';
 import { composeMail, type Mailer } from '../../core/mail';
 import { describeWait, type LimitRule, type RateLimits } from '../../core/rate-limit';
 import { AppError } from '../../core/errors';
+import type { Revocations } from '../../core/revocations';
 import { newId, randomToken, sha256 } from '../../core/secrets';
 import { normalizeEmail } from '../../core/validation';
 import { AccountErrors } from './accounts.errors';
 import type { LogInInput, SignUpInput } from './accounts.inputs';
-import { decoyHash, hashPassword, verifyPassword } from './password';
+import { decoyHash, hashPassword, needsRehash, verifyPassword } from './password';
 import { PasswordReset } from './password-reset.entity';
 import { Session } from './session.entity';
 import { User } from './user.entity';
@@ -22,6 +23,10 @@ export const LIMITS = {
   resetsPerEmail: { name: 'reset-email', points: 3, durationSeconds: 60 * 60 },
   resetsPerAddress: { name: 'reset-ip', points: 20, durationSeconds: 60 * 60 },
   signUpsPerAddress: { name: 'signup-ip', points: 50, durationSeconds: 60 * 60 },
+  /** Mails telling an owner that someone tried to sign up with their address: beyond this, none. */
+  signUpNoticesPerEmail: { name: 'signup-notice-email', points: 3, durationSeconds: 60 * 60 },
+  /** Attempts to use a reset link, counted before the token is looked up (guessing costs a slot). */
+  resetUsesPerAddress: { name: 'reset-use-ip', points: 10, durationSeconds: 15 * 60 },
 } satisfies Record<string, LimitRule>;
 
 const RESET_LINK_MINUTES = 60;
@@ -39,6 +44,8 @@ export interface AccountsDeps {
   mailer: Mailer;
   limits: RateLimits;
   logger: Logger;
+  /** Ended sessions are announced here after their transaction commits (open sockets close on it). */
+  revocations: Revocations;
   jwtSecret: Uint8Array;
   sessionTtlHours: number;
   publicUrl: string;
@@ -67,6 +74,15 @@ export class AccountsService {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
+  /**
+   * Answers the same whether or not the address already has an account, so sign-up cannot be used
+   * to learn who has one: for a taken address the password is hashed anyway (same cost), the
+   * owner gets a mail instead, and the answer is an AuthPayload of the same shape whose token is
+   * well signed but maps to no session (refused like any ended session) and whose user has a
+   * fresh id. An honest limit: a later request with that token still tells the two apart (it is
+   * refused with 401 where a new account's token works); that costs the prober a second request
+   * per address, while the sign-up limit per address still counts every try.
+   */
   async signUp(input: SignUpInput, meta: RequestMeta): Promise<{ token: string; user: User }> {
     await this.deps.limits.enforce(
       LIMITS.signUpsPerAddress,
@@ -74,23 +90,64 @@ export class AccountsService {
       'Too many sign-ups from this address.',
     );
     const email = normalizeEmail(input.email);
-    if (await this.users.existsBy({ email })) throw AccountErrors.emailTaken();
+    const name = input.name.trim();
+    const existing = await this.users.findOneBy({ email });
+    const passwordHash = await hashPassword(input.password);
     const user = this.users.create({
       id: newId(),
       email,
-      name: input.name.trim(),
-      passwordHash: await hashPassword(input.password),
+      name,
+      passwordHash,
       createdAt: this.deps.clock.now(),
     });
+    if (existing) return this.answerTakenAddress(existing, user);
     try {
       await this.deps.db.transaction((m) => m.insert(User, user));
     } catch (error) {
-      // Two sign-ups with one email at the same moment: the unique index decides.
-      if (error instanceof QueryFailedError && /unique|duplicate/i.test(error.message))
-        throw AccountErrors.emailTaken();
+      // Two sign-ups with one email at the same moment: the unique index decides, the loser reads the same.
+      if (error instanceof QueryFailedError && /unique|duplicate/i.test(error.message)) {
+        const winner = await this.users.findOneBy({ email });
+        if (winner) return this.answerTakenAddress(winner, user);
+      }
       throw error;
     }
     return { token: await this.startSession(user.id, meta), user };
+  }
+
+  /** The sign-up answer for a taken address (see signUp); the owner hears of it by mail. */
+  private async answerTakenAddress(
+    owner: User,
+    stranger: User,
+  ): Promise<{ token: string; user: User }> {
+    const now = this.deps.clock.now();
+    const token = await this.signSession({
+      userId: stranger.id,
+      sessionId: newId(),
+      issuedAt: now,
+      expiresAt: addHours(now, this.deps.sessionTtlHours),
+    });
+    // Not awaited, like the reset mail: waiting for SMTP would make this answer the slower one.
+    void this.noticeSignUpAttempt(owner).catch((error: unknown) =>
+      this.deps.logger.error({ err: error, userId: owner.id }, 'sign-up notice mail failed'),
+    );
+    return { token, user: { ...stranger, passwordHash: '' } };
+  }
+
+  private async noticeSignUpAttempt(owner: User): Promise<void> {
+    // A few per hour per address at most, so sign-up cannot be used to flood someone's inbox.
+    if ((await this.deps.limits.hit(LIMITS.signUpNoticesPerEmail, owner.email)) > 0) return;
+    await this.deps.mailer.send(
+      composeMail(owner.email, {
+        subject: 'Someone tried to sign up with your address',
+        paragraphs: [
+          `Hi ${owner.name},`,
+          'Someone just tried to create a new Partner Portal account with this email address. It already has an account, so no new one was made and nothing changed in yours.',
+          'If it was you, log in with your password, or reset your password if you have forgotten it.',
+        ],
+        action: { label: 'Log in to Partner Portal', url: `${this.deps.publicUrl}/login` },
+        footer: `Forgot your password? Reset it here: ${this.deps.publicUrl}/forgot-password. If it wasn't you, you can ignore this mail.`,
+      }),
+    );
   }
 
   async logIn(input: LogInInput, meta: RequestMeta): Promise<{ token: string; user: User }> {
@@ -114,7 +171,19 @@ export class AccountsService {
       throw AccountErrors.badCredentials();
     }
     await limits.reset(LIMITS.loginFailuresPerEmail, email);
+    if (needsRehash(user.passwordHash)) await this.upgradeHash(user, input.password);
     return { token: await this.startSession(user.id, meta), user };
+  }
+
+  /**
+   * A hash made with older scrypt parameters, rewritten with today's now that the password is
+   * known. Conditional on the old hash, so a reset that landed meanwhile is never overwritten.
+   */
+  private async upgradeHash(user: User, password: string): Promise<void> {
+    const upgraded = await hashPassword(password);
+    await this.deps.db.transaction((m) =>
+      m.update(User, { id: user.id, passwordHash: user.passwordHash }, { passwordHash: upgraded }),
+    );
   }
 
   async logOut(principal: UserPrincipal): Promise<void> {
@@ -125,6 +194,7 @@ export class AccountsService {
         { revokedAt: this.deps.clock.now() },
       ),
     );
+    this.deps.revocations.publish({ kind: 'session', sessionId: principal.sessionId });
   }
 
   /** Always answers the same; mails a single-use link (valid one hour) only when the account exists. */
@@ -169,20 +239,31 @@ export class AccountsService {
       );
   }
 
-  /** Uses a reset link once: sets the password, ends every session of the account, and starts a new one. */
+  /**
+   * Uses a reset link once: sets the password, ends every session of the account, and starts a new
+   * one. Limited per address, and the token is looked up before the new password is hashed, so an
+   * unknown, used or expired link costs a database read, never a scrypt.
+   */
   async resetPassword(
     token: string,
     password: string,
     meta: RequestMeta,
   ): Promise<{ token: string; user: User }> {
-    const now = this.deps.clock.now();
+    await this.deps.limits.enforce(
+      LIMITS.resetUsesPerAddress,
+      meta.ip,
+      'Too many password reset attempts from this address.',
+    );
+    const tokenHash = sha256(token);
+    const found = await this.deps.db.repository(PasswordReset).findOneBy({ tokenHash });
+    this.assertUsable(found);
     const passwordHash = await hashPassword(password);
+    const now = this.deps.clock.now();
     const userId = await this.deps.db.transaction(async (tx) => {
       const resets = tx.getRepository(PasswordReset);
-      const reset = await resets.findOneBy({ tokenHash: sha256(token) });
-      if (!reset) throw AccountErrors.invalidResetLink();
-      if (reset.usedAt) throw AccountErrors.usedResetLink();
-      if (reset.expiresAt.getTime() <= now.getTime()) throw AccountErrors.expiredResetLink();
+      // Read again in the transaction: the link may have been used while the password was hashed.
+      const reset = await resets.findOneBy({ tokenHash });
+      this.assertUsable(reset, now);
       // The conditional update is what makes the link single-use, even under concurrent requests.
       const claimed = await resets.update({ id: reset.id, usedAt: IsNull() }, { usedAt: now });
       if (claimed.affected !== 1) throw AccountErrors.usedResetLink();
@@ -192,9 +273,19 @@ export class AccountsService {
         .update({ userId: reset.userId, revokedAt: IsNull() }, { revokedAt: now });
       return reset.userId;
     });
+    this.deps.revocations.publish({ kind: 'userSessions', userId });
     const user = await this.users.findOneByOrFail({ id: userId });
     await this.deps.limits.reset(LIMITS.loginFailuresPerEmail, user.email);
     return { token: await this.startSession(user.id, meta), user };
+  }
+
+  private assertUsable(
+    reset: PasswordReset | null,
+    now = this.deps.clock.now(),
+  ): asserts reset is PasswordReset {
+    if (!reset) throw AccountErrors.invalidResetLink();
+    if (reset.usedAt) throw AccountErrors.usedResetLink();
+    if (reset.expiresAt.getTime() <= now.getTime()) throw AccountErrors.expiredResetLink();
   }
 
   /** A session token → the person behind it, if its server-side session is still open. */
@@ -218,7 +309,10 @@ export class AccountsService {
       throw error;
     }
     const session = await this.sessions.findOneBy({ id: sessionId });
-    if (!session || session.userId !== userId) throw AccountErrors.invalidSession();
+    // A token we signed whose session row is missing (the sign-up answer for a taken address, or
+    // an account deleted with its sessions) reads like any ended session.
+    if (!session) throw AccountErrors.sessionEnded();
+    if (session.userId !== userId) throw AccountErrors.invalidSession();
     if (session.revokedAt || session.expiresAt.getTime() <= now.getTime())
       throw AccountErrors.sessionEnded();
     return { kind: 'user', userId, sessionId };
@@ -236,14 +330,28 @@ export class AccountsService {
       userAgent: meta.userAgent?.slice(0, 255) ?? null,
     };
     await this.deps.db.transaction((m) => m.insert(Session, session));
+    return this.signSession({
+      userId,
+      sessionId: session.id,
+      issuedAt: now,
+      expiresAt: session.expiresAt,
+    });
+  }
+
+  private signSession(claims: {
+    userId: string;
+    sessionId: string;
+    issuedAt: Date;
+    expiresAt: Date;
+  }): Promise<string> {
     return new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(ISSUER)
       .setAudience(AUDIENCE)
-      .setSubject(userId)
-      .setJti(session.id)
-      .setIssuedAt(Math.floor(now.getTime() / 1000))
-      .setExpirationTime(Math.floor(session.expiresAt.getTime() / 1000))
+      .setSubject(claims.userId)
+      .setJti(claims.sessionId)
+      .setIssuedAt(Math.floor(claims.issuedAt.getTime() / 1000))
+      .setExpirationTime(Math.floor(claims.expiresAt.getTime() / 1000))
       .sign(this.deps.jwtSecret);
   }
 }

@@ -19,6 +19,11 @@ import { InvitationErrors } from './invitations.errors';
 import type { InvitationPreview, InviteMemberInput } from './invitations.inputs';
 
 export const INVITATION_DAYS = 7;
+/**
+ * Invitations (and resends) one person may send per hour across all their teams, on top of each
+ * team's own limit: creating teams must not multiply what one account can mail to strangers.
+ */
+export const INVITATIONS_PER_INVITER_PER_HOUR = 100;
 const ROLE_NAMES: Record<Role, string> = {
   OWNER: 'an Owner',
   ADMIN: 'an Admin',
@@ -35,6 +40,8 @@ export interface InvitationsDeps {
   logger: Logger;
   publicUrl: string;
   invitationsPerHour: number;
+  /** Defaults to INVITATIONS_PER_INVITER_PER_HOUR. */
+  invitationsPerInviterPerHour?: number;
 }
 
 /** Invitations by mail: hashed single-use tokens, 7-day expiry, resend, revoke, accept exactly once. */
@@ -47,6 +54,28 @@ export class InvitationsService {
       points: this.deps.invitationsPerHour,
       durationSeconds: 3600,
     };
+  }
+
+  private get inviterRule() {
+    return {
+      name: 'inviter-invitations',
+      points: this.deps.invitationsPerInviterPerHour ?? INVITATIONS_PER_INVITER_PER_HOUR,
+      durationSeconds: 3600,
+    };
+  }
+
+  /** Both hourly limits: the team's, then the inviter's across every team. */
+  private async enforceLimits(teamId: string, inviterId: string): Promise<void> {
+    await this.deps.limits.enforce(
+      this.rateRule,
+      teamId,
+      'This team has sent too many invitations in the last hour.',
+    );
+    await this.deps.limits.enforce(
+      this.inviterRule,
+      inviterId,
+      'You have sent too many invitations in the last hour, across all your teams.',
+    );
   }
 
   status(invitation: Invitation): InvitationStatus {
@@ -73,11 +102,7 @@ export class InvitationsService {
       (r) => policy.invite(r, role),
       `invite ${ROLE_NAMES[role]}`,
     );
-    await this.deps.limits.enforce(
-      this.rateRule,
-      input.teamId,
-      'This team has sent too many invitations in the last hour.',
-    );
+    await this.enforceLimits(input.teamId, actor.userId);
     const email = normalizeEmail(input.email);
     const token = randomToken();
     const now = this.deps.clock.now();
@@ -132,11 +157,7 @@ export class InvitationsService {
     const status = this.status(invitation);
     if (status === InvitationStatus.ACCEPTED || status === InvitationStatus.REVOKED)
       throw InvitationErrors.notPending(status);
-    await this.deps.limits.enforce(
-      this.rateRule,
-      invitation.teamId,
-      'This team has sent too many invitations in the last hour.',
-    );
+    await this.enforceLimits(invitation.teamId, actor.userId);
     const token = randomToken();
     const now = this.deps.clock.now();
     const updated = {

@@ -3,6 +3,8 @@ import { IsNull } from 'typeorm';
 import type { Clock } from '../../core/clock';
 import type { Database } from '../../core/db/database';
 import { AppError, ErrorCode } from '../../core/errors';
+import type { LimitRule, RateLimits } from '../../core/rate-limit';
+import type { Revocations } from '../../core/revocations';
 import { newId } from '../../core/secrets';
 import type { User } from '../accounts/user.entity';
 import type { AuditService } from '../audit/audit.service';
@@ -19,9 +21,17 @@ export interface TeamsDeps {
   clock: Clock;
   audit: AuditService;
   access: TeamAccess;
+  limits: RateLimits;
+  /** Ended memberships and deleted teams are announced here after their transaction commits. */
+  revocations: Revocations;
   /** Runs inside the deletion transaction; the API key module revokes the team's keys here. */
   onTeamDeleted?: (manager: EntityManager, teamId: string) => Promise<void>;
 }
+
+export const TEAM_LIMITS = {
+  /** Teams one person may create per hour: enough for any real use, not for filling the database. */
+  teamsPerPerson: { name: 'teams-created', points: 20, durationSeconds: 60 * 60 },
+} satisfies Record<string, LimitRule>;
 
 const describe = (user: User | undefined) => ({
   name: user?.name ?? null,
@@ -38,6 +48,11 @@ export class TeamsService {
 
   async create(caller: Caller, input: CreateTeamInput): Promise<Team> {
     const userId = this.deps.access.userId(caller);
+    await this.deps.limits.enforce(
+      TEAM_LIMITS.teamsPerPerson,
+      userId,
+      'You have created too many teams in the last hour.',
+    );
     const now = this.deps.clock.now();
     const team: Team = {
       id: newId(),
@@ -129,6 +144,7 @@ export class TeamsService {
         details: { name: team.name },
       });
     });
+    this.deps.revocations.publish({ kind: 'team', teamId });
   }
 
   membershipsOf(userId: string): Promise<Membership[]> {
@@ -183,7 +199,7 @@ export class TeamsService {
 
   async removeMember(caller: Caller, membershipId: string): Promise<void> {
     const target = await this.findMember(caller, membershipId);
-    await this.deps.db.transaction(async (m) => {
+    const removed = await this.deps.db.transaction(async (m) => {
       await this.deps.access.lockTeam(m, target.teamId);
       const actor = await this.memberOf(m, target.teamId, this.deps.access.userId(caller));
       const current = await this.membershipById(m, membershipId);
@@ -192,13 +208,15 @@ export class TeamsService {
       if (!self && !policy.remove(actor.role, current.role))
         throw TeamErrors.notAllowed(`remove a member with the role ${current.role}`);
       await this.removeLocked(m, current, actor.userId, self ? 'member.left' : 'member.removed');
+      return current;
     });
+    this.publishEnded(removed);
   }
 
   async leave(caller: Caller, teamId: string): Promise<void> {
     const userId = this.deps.access.userId(caller);
     await this.deps.access.membership(caller, teamId);
-    await this.deps.db.transaction(async (m) => {
+    const left = await this.deps.db.transaction(async (m) => {
       await this.deps.access.lockTeam(m, teamId);
       const current = await m.findOne(Membership, {
         where: { teamId, userId },
@@ -206,6 +224,16 @@ export class TeamsService {
       });
       if (!current) throw TeamErrors.teamNotFound();
       await this.removeLocked(m, current, userId, 'member.left');
+      return current;
+    });
+    this.publishEnded(left);
+  }
+
+  private publishEnded(membership: Membership): void {
+    this.deps.revocations.publish({
+      kind: 'membership',
+      userId: membership.userId,
+      teamId: membership.teamId,
     });
   }
 
