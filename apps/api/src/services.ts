@@ -53,7 +53,7 @@ export function createServices(infra: Infrastructure): Services {
   const revocations = new Revocations(live);
   const access = new TeamAccess(db, clock, logger);
   const audit = new AuditService(db, clock);
-  const apiKeyAuth = new ApiKeyAuthenticator(db, clock, live, logger);
+  const apiKeyAuth = new ApiKeyAuthenticator(db, clock, revocations, limits, logger);
   const apiKeys = new ApiKeysService({ db, clock, audit, access, authenticator: apiKeyAuth });
   const usageStore = new SqlUsageStore(db);
   const usage = new UsageService({ store: usageStore, access, apiKeys, live, clock });

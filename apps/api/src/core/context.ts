@@ -2,8 +2,6 @@ import DataLoader from 'dataloader';
 import type { Logger } from 'pino';
 import type { User } from '../modules/accounts/user.entity';
 import type { Principal } from './auth/principal';
-import { AppError, ErrorCode } from './errors';
-import { looksLikeApiKey } from '../modules/api-keys/key-format';
 import type { Services } from '../services';
 
 /** Everything a resolver may use, built once per request (or once per websocket connection). */
@@ -31,44 +29,4 @@ export function createContext(base: Omit<Context, 'loaders' | 'memo'>): Context 
     },
     memo: new Map(),
   };
-}
-
-export interface Credentials {
-  authorization?: string | undefined;
-  apiKey?: string | undefined;
-}
-
-/** `Bearer <token>` → the token; no header → null; anything else is refused. */
-export function bearerToken({ authorization }: Credentials): string | null {
-  if (authorization === undefined || authorization === '') return null;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-  if (!match)
-    throw new AppError(
-      ErrorCode.UNAUTHENTICATED,
-      'The Authorization header must be "Bearer <token>".',
-    );
-  return match[1]!;
-}
-
-/**
- * Resolves who is calling: a session token or an API key (`Bearer ppk_…` or `X-API-Key`), told
- * apart by the key's prefix. A credential that is present but not valid is refused (401), never ignored.
- */
-export async function resolvePrincipal(
-  services: Services,
-  credentials: Credentials,
-): Promise<Principal | null> {
-  const bearer = bearerToken(credentials);
-  const apiKey = credentials.apiKey?.trim() || null;
-  if (bearer !== null && apiKey !== null) {
-    throw new AppError(
-      ErrorCode.UNAUTHENTICATED,
-      'Send one credential: either Authorization or X-API-Key.',
-    );
-  }
-  if (apiKey !== null) return services.apiKeyAuth.authenticate(apiKey);
-  if (bearer === null) return null;
-  return looksLikeApiKey(bearer)
-    ? services.apiKeyAuth.authenticate(bearer)
-    : services.accounts.authenticate(bearer);
 }

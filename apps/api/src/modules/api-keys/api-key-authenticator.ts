@@ -2,7 +2,8 @@ import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { In } from 'typeorm';
 import type { ApiKeyPrincipal } from '../../core/auth/principal';
-import type { Live } from '../../core/live';
+import type { Revocations } from '../../core/revocations';
+import { describeWait, type LimitRule, type RateLimits } from '../../core/rate-limit';
 import type { Clock } from '../../core/clock';
 import type { Database } from '../../core/db/database';
 import { AppError, ErrorCode } from '../../core/errors';
@@ -26,7 +27,18 @@ type CachedKey = KeyRow & { principal: ApiKeyPrincipal };
 
 const CACHE_TTL_MS = 60_000;
 const LAST_USED_FLUSH_MS = 5_000;
-const INVALIDATE = 'api-key.invalidate';
+/** Unknown hashes are remembered this long: the same invented key never reaches the database twice. */
+const UNKNOWN_TTL_MS = 60_000;
+/**
+ * Unknown keys per client address: past it, keys this process does not already know are refused
+ * (429) without a look-up. Keys already known (cached) still pass, so a flood from one address can
+ * never lock out a real key's owner elsewhere, and is limited to the one address that sent it.
+ */
+export const UNKNOWN_KEYS_PER_ADDRESS: LimitRule = {
+  name: 'unknown-key-ip',
+  points: 20,
+  durationSeconds: 60,
+};
 
 /** A refused key. When the key is known (revoked, expired), the refusal still counts against its team's usage. */
 export class KeyRefused extends AppError {
@@ -39,6 +51,11 @@ export class KeyRefused extends AppError {
 }
 const refuse = (message: string, key?: { id: string; teamId: string }) =>
   new KeyRefused(message, key);
+const tooManyUnknown = (wait: number) =>
+  AppError.rateLimited(
+    `Too many unknown API keys from this address. Try again in ${describeWait(wait)}.`,
+    wait,
+  );
 
 /**
  * Turns a presented key into a caller. Look-ups are cached in memory; a revoke or a rotation
@@ -48,16 +65,20 @@ const refuse = (message: string, key?: { id: string; teamId: string }) =>
  */
 export class ApiKeyAuthenticator {
   private readonly cache = new LRUCache<string, CachedKey>({ max: 10_000, ttl: CACHE_TTL_MS });
+  private readonly unknown = new LRUCache<string, true>({ max: 100_000, ttl: UNKNOWN_TTL_MS });
   private readonly lastUsed = new Map<string, Date>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly live: Live,
+    private readonly revocations: Revocations,
+    private readonly limits: RateLimits,
     private readonly logger: Logger,
   ) {
-    live.on(INVALIDATE, (keyId) => this.forget(String(keyId)));
+    revocations.on((revocation) => {
+      if (revocation.kind === 'apiKey') this.forget(revocation.keyId);
+    });
   }
 
   start(): void {
@@ -71,7 +92,8 @@ export class ApiKeyAuthenticator {
     await this.flushLastUsed();
   }
 
-  async authenticate(secret: string): Promise<ApiKeyPrincipal> {
+  /** `address`: the client's, for the limit on unknown keys. */
+  async authenticate(secret: string, address = 'unknown'): Promise<ApiKeyPrincipal> {
     // Only the hash is kept or looked up (never the secret), by equality in the cache or the
     // unique index: no secret is ever compared byte by byte.
     const hash = sha256(secret);
@@ -81,6 +103,9 @@ export class ApiKeyAuthenticator {
       // (A cached key passed this check when it was cached.)
       if (parseApiKey(secret) === null)
         throw refuse('This API key is not valid: check that it was copied whole.');
+      if (this.unknown.has(hash)) return this.refuseUnknown(address);
+      const wait = await this.limits.blockedFor(UNKNOWN_KEYS_PER_ADDRESS, address);
+      if (wait > 0) throw tooManyUnknown(wait);
       const row = await this.db.repository(ApiKey).findOne({
         where: { keyHash: hash },
         select: {
@@ -94,7 +119,10 @@ export class ApiKeyAuthenticator {
           monthlyRequestLimit: true,
         },
       });
-      if (!row) throw refuse('This API key is not valid.');
+      if (!row) {
+        this.unknown.set(hash, true);
+        return this.refuseUnknown(address);
+      }
       key = {
         ...row,
         principal: Object.freeze({
@@ -117,6 +145,13 @@ export class ApiKeyAuthenticator {
     return key.principal;
   }
 
+  /** Counts an unknown key against its address, then refuses it (429 once the address is over its limit). */
+  private async refuseUnknown(address: string): Promise<never> {
+    const wait = await this.limits.hit(UNKNOWN_KEYS_PER_ADDRESS, address);
+    if (wait > 0) throw tooManyUnknown(wait);
+    throw refuse('This API key is not valid.');
+  }
+
   /** The freshest known last use: this process's memory, else what was written. */
   lastUsedAt(key: ApiKey): Date | null {
     return this.lastUsed.get(key.id) ?? key.lastUsedAt;
@@ -124,8 +159,7 @@ export class ApiKeyAuthenticator {
 
   /** Call after a key's revocation or expiry changed: every process drops its cached copy. */
   invalidate(keyId: string): void {
-    this.forget(keyId);
-    this.live.publish(INVALIDATE, keyId);
+    this.revocations.publish({ kind: 'apiKey', keyId });
   }
 
   private forget(keyId: string): void {

@@ -1,0 +1,268 @@
+import {
+  GraphQLError,
+  getOperationAST,
+  parse,
+  specifiedRules,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationTypeNode,
+  type ValidationRule,
+} from 'graphql';
+import { LRUCache } from 'lru-cache';
+import type { Config } from '../config';
+import type { Principal } from '../core/auth/principal';
+import { looksLikeApiKey } from '../modules/api-keys/key-format';
+import { KeyRefused } from '../modules/api-keys/api-key-authenticator';
+import { AppError, ErrorCode } from '../core/errors';
+import {
+  costError,
+  limitRules,
+  operationCost,
+  parseOptionsFor,
+  validateOperation,
+} from '../core/graphql-limits';
+import type { Services } from '../services';
+
+/**
+ * The one pipeline every GraphQL operation passes, whatever carried it (HTTP or graphql-ws):
+ *
+ *   authenticate → meter → limit → admit (parse, validate, cost; cached per document) → execute
+ *
+ * Each transport is a thin adapter (http.ts, ws.ts) that turns its request into these calls and
+ * the outcomes into its own answers. Nothing here knows about Express or sockets.
+ */
+
+/** A credential as presented: `Authorization` (Bearer session token or key) or `X-API-Key`. */
+export interface Credentials {
+  authorization?: string | undefined;
+  apiKey?: string | undefined;
+}
+
+/** Counts one keyed operation in its key's usage, once, with the status its caller got. */
+export interface Ticket {
+  /** Set when the GraphQL answer carried errors (a failed request even with status 200). */
+  hadErrors: boolean;
+  finish(status: number): void;
+}
+
+export type Entry =
+  | {
+      ok: true;
+      principal: Principal | null;
+      /** Present for API keys: the operation counts in the key's usage. */
+      ticket: Ticket | null;
+      /** RateLimit-* headers of a keyed request. */
+      headers: Record<string, string>;
+    }
+  | {
+      ok: false;
+      status: 401 | 429;
+      error: AppError;
+      ticket: Ticket | null;
+      headers: Record<string, string>;
+    };
+
+export interface OperationRequest {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+}
+
+export type Admission =
+  | {
+      ok: true;
+      document: DocumentNode;
+      operationType: OperationTypeNode;
+      operationName: string | undefined;
+      variables: Record<string, unknown> | undefined;
+    }
+  | { ok: false; status: 400; errors: GraphQLError[] };
+
+const badRequest = (message: string, extensions: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extensions } });
+
+/** A parsed and validated document, or the errors that refused it: the same for every request that sends it. */
+type Checked = { document: DocumentNode } | { errors: GraphQLError[] };
+
+export class Gate {
+  /** Validation: graphql's own rules, the depth/alias/directive limits, and no introspection in production. */
+  readonly rules: readonly ValidationRule[];
+  private readonly documents = new LRUCache<string, Checked>({ max: 1_000 });
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    private readonly services: Services,
+    private readonly config: Config,
+  ) {
+    this.rules = [...specifiedRules, ...limitRules(config.limits, this.hardening)];
+  }
+
+  /** Production hardening: no introspection, no field suggestions in error messages. */
+  private get hardening() {
+    const open = this.config.nodeEnv !== 'production';
+    return { introspection: open, suggestions: open };
+  }
+
+  /**
+   * Who is calling, checked at the time of each operation (never only once per connection), and
+   * for API keys: the operation is metered, and held to the key's limits.
+   */
+  async enter(credentials: Credentials, ip: string, startedAt: number): Promise<Entry> {
+    let principal: Principal | null;
+    try {
+      principal = await this.authenticate(credentials, ip);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      // A revoked or expired key is still its team's: the refusal counts in that team's usage.
+      const ticket =
+        error instanceof KeyRefused && error.key
+          ? this.meter(error.key.id, error.key.teamId, startedAt)
+          : null;
+      const status = error.code === ErrorCode.RATE_LIMITED ? 429 : 401;
+      return { ok: false, status, error, ticket, headers: retryAfter(error) };
+    }
+    if (principal?.kind !== 'apiKey') return { ok: true, principal, ticket: null, headers: {} };
+
+    const ticket = this.meter(principal.keyId, principal.teamId, startedAt);
+    if (principal.rateLimitPerMinute === null && principal.monthlyRequestLimit === null)
+      return { ok: true, principal, ticket, headers: {} };
+    const verdict = await this.services.keyLimits.check({
+      id: principal.keyId,
+      rateLimitPerMinute: principal.rateLimitPerMinute,
+      monthlyRequestLimit: principal.monthlyRequestLimit,
+    });
+    if (verdict.allowed) return { ok: true, principal, ticket, headers: verdict.headers };
+    return {
+      ok: false,
+      status: 429,
+      error: AppError.rateLimited(
+        verdict.message ?? 'Too many requests.',
+        verdict.retryAfterSeconds ?? 1,
+      ),
+      ticket,
+      headers: verdict.headers,
+    };
+  }
+
+  /**
+   * A session token or an API key (`Bearer ppk_…` or `X-API-Key`), told apart by the key's prefix.
+   * A credential that is present but not valid is refused, never ignored.
+   */
+  authenticate(credentials: Credentials, ip: string): Promise<Principal | null> {
+    const bearer = bearerToken(credentials.authorization);
+    const apiKey = credentials.apiKey?.trim() || null;
+    if (bearer !== null && apiKey !== null) {
+      throw new AppError(
+        ErrorCode.UNAUTHENTICATED,
+        'Send one credential: either Authorization or X-API-Key.',
+      );
+    }
+    const key = apiKey ?? (bearer !== null && looksLikeApiKey(bearer) ? bearer : null);
+    if (key !== null) return this.services.apiKeyAuth.authenticate(key, ip);
+    if (bearer === null) return Promise.resolve(null);
+    return this.services.accounts.authenticate(bearer);
+  }
+
+  /**
+   * Parses and validates a request's document (once per distinct document: the outcome is cached),
+   * then prices it with its variables. In production, errors name no field the caller did not send.
+   */
+  admit(request: OperationRequest): Admission {
+    const { query, operationName, variables } = request;
+    if (typeof query !== 'string' || query.trim() === '')
+      return refused([badRequest('Send the GraphQL query as a non-empty string in "query".')]);
+    if (operationName != null && typeof operationName !== 'string')
+      return refused([badRequest('"operationName" must be a string.')]);
+    if (variables != null && (typeof variables !== 'object' || Array.isArray(variables)))
+      return refused([badRequest('"variables" must be an object.')]);
+
+    let checked = this.documents.get(query);
+    if (!checked) {
+      checked = this.check(query);
+      this.documents.set(query, checked);
+    }
+    if ('errors' in checked) return refused(checked.errors);
+
+    const operation = getOperationAST(checked.document, operationName ?? undefined);
+    if (!operation) {
+      return refused([
+        badRequest(
+          operationName
+            ? `No operation named "${operationName}" in the document.`
+            : 'The document has several operations: name the one to run in "operationName".',
+        ),
+      ]);
+    }
+    const vars = (variables ?? undefined) as Record<string, unknown> | undefined;
+    const cost = operationCost(this.schema, checked.document, operationName ?? undefined, vars);
+    const tooCostly = costError(cost, this.config.limits.cost);
+    if (tooCostly) return refused([tooCostly]);
+    return {
+      ok: true,
+      document: checked.document,
+      operationType: operation.operation,
+      operationName: operationName ?? undefined,
+      variables: vars,
+    };
+  }
+
+  private check(query: string): Checked {
+    let document: DocumentNode;
+    try {
+      document = parse(query, parseOptionsFor(this.config.limits));
+    } catch (error) {
+      if (error instanceof GraphQLError)
+        return { errors: [badRequest(error.message, { reason: 'GRAPHQL_PARSE_FAILED' })] };
+      throw error;
+    }
+    const errors = validateOperation(this.schema, document, this.config.limits, this.hardening);
+    if (errors.length === 0) return { document };
+    return {
+      errors: errors.map((e) =>
+        e.extensions.code ? e : badRequest(e.message, { reason: 'GRAPHQL_VALIDATION_FAILED' }),
+      ),
+    };
+  }
+
+  /** A usage ticket for one operation of a key: counted once, when its caller has its answer. */
+  meter(apiKeyId: string, teamId: string, startedAt: number): Ticket {
+    const recorder = this.services.usageRecorder;
+    let finished = false;
+    const ticket: Ticket = {
+      hadErrors: false,
+      finish(status: number) {
+        if (finished) return;
+        finished = true;
+        recorder.record({
+          apiKeyId,
+          teamId,
+          status,
+          failed: status >= 400 || ticket.hadErrors,
+          latencyMs: performance.now() - startedAt,
+        });
+      },
+    };
+    return ticket;
+  }
+}
+
+function refused(errors: GraphQLError[]): Admission {
+  return { ok: false, status: 400, errors };
+}
+
+function retryAfter(error: AppError): Record<string, string> {
+  const seconds = error.extensions.retryAfterSeconds;
+  return typeof seconds === 'number' ? { 'Retry-After': String(seconds) } : {};
+}
+
+/** `Bearer <token>` → the token; no header → null; anything else is refused. */
+export function bearerToken(authorization: string | undefined): string | null {
+  if (authorization === undefined || authorization === '') return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match)
+    throw new AppError(
+      ErrorCode.UNAUTHENTICATED,
+      'The Authorization header must be "Bearer <token>".',
+    );
+  return match[1]!;
+}
