@@ -1,3 +1,4 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
@@ -53,6 +54,88 @@ export class AppError extends Error {
   }
 }
 
+export const DATABASE_UNAVAILABLE_MESSAGE = 'The database is unavailable; try again in a moment.';
+
+/** Socket codes: a database's only when mysql2 marks the error fatal (SMTP has the same codes). */
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EPIPE',
+]);
+/** Driver codes of a database that cannot be reached (mysql2, SQLite). */
+const UNAVAILABLE_CODES = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'PROTOCOL_ENQUEUE_AFTER_FATAL_ERROR',
+  'PROTOCOL_ENQUEUE_AFTER_QUIT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CONNECTION_KILLED',
+  'ER_QUERY_INTERRUPTED',
+  'SQLITE_CANTOPEN',
+  'SQLITE_IOERR',
+  'SQLITE_FULL',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection lost|Pool is closed|connection is in closed state|Connection is not established|Can't connect to|server has gone away|Too many connections/i;
+
+/**
+ * True when the error (or one it wraps: TypeORM's `driverError`, `cause`) says the database
+ * cannot be reached, as opposed to a query that the database refused.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const e = current as {
+      code?: unknown;
+      fatal?: unknown;
+      message?: unknown;
+      name?: unknown;
+      driverError?: unknown;
+      cause?: unknown;
+      originalError?: unknown;
+    };
+    if (typeof e.code === 'string' && UNAVAILABLE_CODES.has(e.code)) return true;
+    if (typeof e.code === 'string' && SOCKET_CODES.has(e.code) && e.fatal === true) return true;
+    // TypeORM's own: the data source was destroyed or never connected.
+    if (e.name === 'CannotExecuteNotConnectedError' || e.name === 'ConnectionIsNotSetError')
+      return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+    current = e.driverError ?? e.cause ?? e.originalError;
+  }
+  return false;
+}
+
+/** What a caller sees while the database is away: HTTP 503, the contract's INTERNAL_SERVER_ERROR. */
+export function databaseUnavailable(): AppError {
+  return new AppError(ErrorCode.INTERNAL_SERVER_ERROR, DATABASE_UNAVAILABLE_MESSAGE, {
+    reason: 'DATABASE_UNAVAILABLE',
+  });
+}
+
+/**
+ * Apollo takes the HTTP status from errors before they are formatted: an operation that failed
+ * because the database is away answers 503 (not 200 or 500), so clients and load balancers retry.
+ */
+export function databaseUnavailablePlugin(): ApolloServerPlugin {
+  return {
+    requestDidStart: () =>
+      Promise.resolve({
+        didEncounterErrors({ errors, response }) {
+          if (errors.some((e) => isDatabaseUnavailable(unwrapResolverError(e))))
+            response.http.status = 503;
+          return Promise.resolve();
+        },
+      }),
+  };
+}
+
 /** Apollo's own codes for a request that could not be run: all of them are the caller's bad input. */
 const REQUEST_ERRORS = new Set([
   'GRAPHQL_PARSE_FAILED',
@@ -80,6 +163,8 @@ function fieldsOf(errors: ValidationError[], prefix = ''): Record<string, string
 
 /** The one place where errors become what a client sees. Unknown errors are logged and masked. */
 export function formatError(logger: Logger, exposeStack: boolean) {
+  // During an outage every request fails the same way: one log line per 10 s is enough.
+  let unavailableLoggedAt = 0;
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     const base = {
@@ -88,6 +173,17 @@ export function formatError(logger: Logger, exposeStack: boolean) {
       path: formatted.path,
     };
 
+    if (isDatabaseUnavailable(original)) {
+      if (Date.now() - unavailableLoggedAt > 10_000) {
+        unavailableLoggedAt = Date.now();
+        logger.warn({ err: original }, 'the database is unavailable; answering 503');
+      }
+      return {
+        message: DATABASE_UNAVAILABLE_MESSAGE,
+        path: formatted.path,
+        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reason: 'DATABASE_UNAVAILABLE' },
+      };
+    }
     if (original instanceof AppError) {
       return {
         ...base,

@@ -9,6 +9,7 @@ import { Accounts1764230000000 } from './migrations/1764230000000-accounts';
 import { Teams1764240000000 } from './migrations/1764240000000-teams';
 import { ApiKeys1764250000000 } from './migrations/1764250000000-api-keys';
 import { Usage1764260000000 } from './migrations/1764260000000-usage';
+import { RevocationIndexes1764275000000 } from './migrations/1764275000000-revocation-indexes';
 import { ApiKey } from '../../modules/api-keys/api-key.entity';
 import { AuditEvent } from '../../modules/audit/audit-event.entity';
 import { Invitation } from '../../modules/invitations/invitation.entity';
@@ -30,6 +31,7 @@ export const migrations = [
   Teams1764240000000,
   ApiKeys1764250000000,
   Usage1764260000000,
+  RevocationIndexes1764275000000,
 ];
 
 /** One data source for both databases; the schema comes only from migrations. */
@@ -68,12 +70,36 @@ export function createDataSource(database: Config['database']): DataSource {
   return new DataSource(options);
 }
 
+/** The database did not answer at start: the portal stops with this one line. */
+export class DatabaseUnavailable extends Error {
+  constructor(database: Config['database'], reason: string) {
+    super(`Database at ${describeDatabase(database)} does not answer: ${reason}`);
+    this.name = 'DatabaseUnavailable';
+  }
+}
+
+/** The database's URL without its password (or the SQLite file). */
+export function describeDatabase(database: Config['database']): string {
+  if (database.type === 'sqlite') return `sqlite:${database.path}`;
+  try {
+    const url = new URL(database.url);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'the configured URL';
+  }
+}
+
 /** Connects and applies any pending migrations; returns how many ran. */
 export async function openDatabase(
   database: Config['database'],
 ): Promise<{ dataSource: DataSource; applied: number }> {
   const dataSource = createDataSource(database);
-  await dataSource.initialize();
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    throw new DatabaseUnavailable(database, error instanceof Error ? error.message : String(error));
+  }
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return { dataSource, applied: applied.length };

@@ -29,7 +29,15 @@ export interface RecorderOptions {
   flushEveryMs?: number;
   minuteRetentionDays: number;
   onTick?: (delta: UsageDelta) => void;
+  /**
+   * How many unwritten cells (key × minute × status) may wait while writes fail. Counts for a
+   * cell already waiting are always added to it; beyond the bound, new cells are dropped and
+   * counted, so an outage of any length costs bounded memory.
+   */
+  maxPendingCells?: number;
 }
+
+const MAX_PENDING_CELLS = 50_000;
 
 const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
@@ -46,8 +54,27 @@ export class UsageRecorder {
   private flushing: Promise<void> = Promise.resolve();
   /** Counted but not yet written, per key: the monthly limit must see these too. */
   private readonly unwritten = new Map<string, number>();
+  /** Writes failing since (the first failure of an outage is logged, then its end). */
+  private failingSince: Date | undefined;
+  private failedFlushes = 0;
+  /** Requests not counted because the buffer was full, this outage and in all. */
+  private droppedNow = 0;
+  private droppedTotal = 0;
+  private readonly maxPendingCells: number;
 
-  constructor(private readonly options: RecorderOptions) {}
+  constructor(private readonly options: RecorderOptions) {
+    this.maxPendingCells = options.maxPendingCells ?? MAX_PENDING_CELLS;
+  }
+
+  /** Requests that could not be counted since start because the buffer was full. */
+  get dropped(): number {
+    return this.droppedTotal;
+  }
+
+  /** Cells waiting to be written. */
+  get pendingCells(): number {
+    return this.pending.size;
+  }
 
   start(): void {
     const every = Math.min(this.options.flushEveryMs ?? 1000, 1000);
@@ -75,6 +102,9 @@ export class UsageRecorder {
       cell.requests += 1;
       cell.errors += errors;
       cell.latencyMs += latency;
+    } else if (this.pending.size >= this.maxPendingCells) {
+      this.drop(1);
+      return;
     } else {
       this.pending.set(key, {
         apiKeyId: request.apiKeyId,
@@ -113,11 +143,15 @@ export class UsageRecorder {
         else this.unwritten.delete(key);
       }
     } catch (error) {
-      // Put the counts back so the next flush retries them: nothing counted is dropped.
-      this.options.logger.error(
-        { err: error, cells: cells.length },
-        'usage flush failed; retrying on the next one',
-      );
+      // Put the counts back so the next flush retries them (within the bound).
+      this.failedFlushes += 1;
+      if (!this.failingSince) {
+        this.failingSince = this.options.clock.now();
+        this.options.logger.error(
+          { err: error, cells: cells.length },
+          'usage counts cannot be written; keeping them in memory and retrying every flush',
+        );
+      }
       for (const c of cells) {
         const key = `${c.apiKeyId}|${c.minute}|${c.status}`;
         const cell = this.pending.get(key);
@@ -125,11 +159,45 @@ export class UsageRecorder {
           cell.requests += c.requests;
           cell.errors += c.errors;
           cell.latencyMs += c.latencyMs;
+        } else if (this.pending.size >= this.maxPendingCells) {
+          this.drop(c.requests);
+          this.forgetUnwritten(c.apiKeyId, c.requests);
         } else this.pending.set(key, c);
       }
       return;
     }
+    if (this.failingSince) {
+      this.options.logger.info(
+        {
+          since: this.failingSince.toISOString(),
+          failedFlushes: this.failedFlushes,
+          cells: cells.length,
+          dropped: this.droppedNow,
+        },
+        'usage counts written again after failed writes',
+      );
+      this.failingSince = undefined;
+      this.failedFlushes = 0;
+      this.droppedNow = 0;
+    }
     this.emitTicks(cells);
+  }
+
+  /** Counts requests that did not fit; says so once per outage. */
+  private drop(requests: number): void {
+    if (this.droppedNow === 0)
+      this.options.logger.error(
+        { maxPendingCells: this.maxPendingCells },
+        'usage buffer full: new counts are dropped (and counted) until writes succeed',
+      );
+    this.droppedNow += requests;
+    this.droppedTotal += requests;
+  }
+
+  private forgetUnwritten(apiKeyId: string, n: number): void {
+    const left = (this.unwritten.get(apiKeyId) ?? 0) - n;
+    if (left > 0) this.unwritten.set(apiKeyId, left);
+    else this.unwritten.delete(apiKeyId);
   }
 
   private emitTicks(cells: UsageCell[]): void {
