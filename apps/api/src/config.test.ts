@@ -35,11 +35,28 @@ describe('loadConfig', () => {
     [{ PUBLIC_URL: 'portal.example.com' }, /^PUBLIC_URL /],
     [{ JWT_SECRET: 'short' }, /^JWT_SECRET must be at least 32 characters/],
     [{ NODE_ENV: 'production' }, /^JWT_SECRET is required when NODE_ENV=production/],
+    [
+      { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-at-least-32-chars!' },
+      /^SMTP_URL is required when NODE_ENV=production \(or set MAIL_OUTBOX=true/,
+    ],
+    [{ MAIL_OUTBOX: 'yes' }, /^MAIL_OUTBOX /],
     [{ NODE_ENV: 'staging' }, /^NODE_ENV /],
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL /],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(ConfigError);
     expect(() => loadConfig({ DATA_DIR: dataDir(), ...env })).toThrow(message);
+  });
+
+  it('writes mails to the outbox in production only when asked to', () => {
+    const production = {
+      DATA_DIR: dataDir(),
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-at-least-32-chars!',
+    };
+    expect(loadConfig({ ...production, MAIL_OUTBOX: 'true' }).mailOutbox).toBe(true);
+    const smtp = loadConfig({ ...production, SMTP_URL: 'smtp://mail.example.com:587' });
+    expect(smtp.mailOutbox).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir() }).mailOutbox).toBe(true);
   });
 
   it('treats empty values as unset', () => {

@@ -14,6 +14,8 @@ export interface Config {
   /** Prefix of every Redis key, so deployments (or test runs) can share one Redis. */
   redisPrefix: string;
   smtpUrl: string | undefined;
+  /** Without SMTP, mails are written to DATA_DIR/outbox; production must ask for that explicitly. */
+  mailOutbox: boolean;
   mailFrom: string;
   publicUrl: string;
   jwtSecret: Uint8Array;
@@ -55,6 +57,7 @@ const schema = z.object({
     .regex(/^[\w:.-]{1,40}$/, 'must be 1 to 40 letters, digits or _ : . -')
     .default('pp:'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_OUTBOX: z.enum(['true', 'false']).default('false'),
   MAIL_FROM: z.string().min(3).default('Partner Portal <no-reply@localhost>'),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -92,6 +95,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'JWT_SECRET is required when NODE_ENV=production (at least 32 characters)',
     );
   }
+  // Reset and invitation links written to a folder nobody reads would fail silently.
+  if (e.NODE_ENV === 'production' && !e.SMTP_URL && e.MAIL_OUTBOX !== 'true') {
+    throw new ConfigError(
+      'SMTP_URL is required when NODE_ENV=production (or set MAIL_OUTBOX=true to write mails to DATA_DIR/outbox)',
+    );
+  }
   const database: Config['database'] =
     e.DATABASE_URL === undefined
       ? { type: 'sqlite', path: path.join(dataDir, 'portal.sqlite') }
@@ -107,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_KEY_PREFIX,
     smtpUrl: e.SMTP_URL,
+    mailOutbox: !e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     jwtSecret: new TextEncoder().encode(e.JWT_SECRET ?? developmentSecret(dataDir)),

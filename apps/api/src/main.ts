@@ -1,21 +1,28 @@
 import 'reflect-metadata';
 import { createPortal } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadConfig, type Config } from './config';
 
 /** Reads the configuration, starts the portal on one port, and shuts it down cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Configuration error: ${error.message}`);
-      process.exit(1);
-    }
+    if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
     throw error;
   }
   const portal = await createPortal(config);
-  const url = await portal.listen();
+  let url: string;
+  try {
+    url = await portal.listen();
+  } catch (error) {
+    // Nothing was served yet: exit without waiting for a stop.
+    const code = (error as { code?: unknown }).code;
+    if (code === 'EADDRINUSE') fail(`Port ${config.port} is in use: ${(error as Error).message}`);
+    if (code === 'EACCES')
+      fail(`Port ${config.port} cannot be used by this user: ${(error as Error).message}`);
+    throw error;
+  }
   portal.logger.info(
     {
       url,
@@ -54,7 +61,15 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-main().catch((error: unknown) => {
-  console.error(`Failed to start: ${error instanceof Error ? error.message : String(error)}`);
+/** A start that cannot go on says why in one line (no stack trace) and exits with 1. */
+function fail(line: string): never {
+  console.error(line);
   process.exit(1);
+}
+
+main().catch((error: unknown) => {
+  // Redis or the database not answering name themselves ("Redis at … does not answer: …").
+  if (error instanceof Error && /^(RedisUnavailable|DatabaseUnavailable)$/.test(error.name))
+    fail(error.message);
+  fail(`Failed to start: ${error instanceof Error ? error.message : String(error)}`);
 });
