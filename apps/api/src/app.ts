@@ -1,13 +1,9 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
-import pinoHttp from 'pino-http';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import type { Config } from './config';
@@ -15,6 +11,9 @@ import { systemClock, type Clock } from './core/clock';
 import { openDatabase } from './core/db/data-source';
 import { ErrorCode, formatError } from './core/errors';
 import { createLogger } from './core/logger';
+import { httpLogger } from './core/http-logger';
+import { securityHeaders } from './core/security-headers';
+import { serveWebApp } from './core/web-app';
 import { createMailer } from './core/mail';
 import { RateLimits } from './core/rate-limit';
 import { createRedis } from './core/redis';
@@ -107,7 +106,8 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       ApolloServerPluginLandingPageDisabled(),
     ]);
 
-    app.use(requestLog(logger));
+    app.use(securityHeaders(config));
+    app.use(httpLogger(logger));
     app.get('/healthz', async (_req, res) => {
       try {
         await dataSource.query('SELECT 1');
@@ -157,45 +157,4 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     await closeAll();
     throw error;
   }
-}
-
-function requestLog(logger: Logger) {
-  return pinoHttp({
-    logger,
-    genReqId: (req, res) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-      res.setHeader('X-Request-Id', id);
-      return id;
-    },
-    autoLogging: { ignore: (req) => req.url === '/healthz' },
-    serializers: {
-      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
-        id: req.id,
-        method: req.method,
-        url: req.url,
-        remoteAddress: req.remoteAddress,
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-  });
-}
-
-/** The built web app, with client-side routes falling back to index.html. */
-function serveWebApp(app: express.Express, config: Config, logger: Logger): void {
-  const index = path.join(config.webDist, 'index.html');
-  if (!existsSync(index)) {
-    logger.warn(
-      { webDist: config.webDist },
-      'the web app is not built; only the API is served (run `pnpm build`)',
-    );
-    return;
-  }
-  app.use(express.static(config.webDist, { index: false, maxAge: '1h' }));
-  app.use((req, res, next) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
-    res.setHeader('Cache-Control', 'no-cache');
-    res.sendFile(index);
-  });
 }
