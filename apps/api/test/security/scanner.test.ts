@@ -7,7 +7,7 @@ import { createTeam } from '../teams-world';
  * What GraphQL scanners (graphql-cop, InQL, Escape) probe, each against a portal in production
  * mode: over HTTP, and over graphql-ws where the class applies to it.
  */
-export const PRODUCTION = {
+const PRODUCTION = {
   NODE_ENV: 'production',
   JWT_SECRET: 'a-production-secret-of-at-least-32-chars!',
   MAIL_OUTBOX: 'true',
