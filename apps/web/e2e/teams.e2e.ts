@@ -1,5 +1,9 @@
 import type { BrowserContext, Page } from 'playwright-core';
-import { launchMultiContextBrowser, type MultiContextBrowser } from './support/browser';
+import {
+  expectNoCspViolations,
+  launchMultiContextBrowser,
+  type MultiContextBrowser,
+} from './support/browser';
 import { startPortal, type Portal } from './support/portal';
 import { startMailCatcher, type MailCatcher } from './support/smtp';
 
@@ -30,6 +34,11 @@ describe('teams, roles and invitations', () => {
     browser = await launchMultiContextBrowser();
   });
 
+  // A page that broke the Content-Security-Policy fails the step it happened in.
+  afterEach(() => {
+    if (browser) expectNoCspViolations(browser.watch);
+  });
+
   afterAll(async () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
@@ -41,7 +50,7 @@ describe('teams, roles and invitations', () => {
   const url = (path: string) => `${portal.url}${path}`;
 
   async function newPage(label: string): Promise<Page> {
-    const context = await browser.newContext();
+    const context = await browser.newContext(label);
     contexts.push(context);
     const page = await context.newPage();
     page.setDefaultTimeout(10_000);

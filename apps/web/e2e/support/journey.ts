@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { launchBrowser, type Browser } from './browser';
+import { expectNoCspViolations, launchBrowser, type Browser, type PageWatch } from './browser';
 import { startPortal, type Portal } from './portal';
 import { startMailCatcher, type MailCatcher } from './smtp';
 
@@ -9,6 +9,8 @@ export interface Journey {
   page: Page;
   /** Page errors seen so far; printed after the suite. */
   problems: string[];
+  /** CSP violations and console messages of every page; a violation fails the test it happened in. */
+  watch: PageWatch;
   /** An absolute URL of the portal under test. */
   url: (path: string) => string;
   /** A screenshot into E2E_SCREENSHOTS_DIR, when it is set. */
@@ -51,9 +53,14 @@ export function useJourney(): Journey {
     journey.mail = await startMailCatcher();
     journey.portal = await startPortal({ smtpPort: journey.mail.port });
     journey.browser = await launchBrowser();
+    journey.watch = journey.browser.watch;
     journey.page = journey.browser.context.pages()[0] ?? (await journey.browser.context.newPage());
     journey.page.setDefaultTimeout(10_000);
     journey.page.on('pageerror', (error) => journey.problems.push(`page error: ${error.message}`));
+  });
+
+  afterEach(() => {
+    if (journey.watch) expectNoCspViolations(journey.watch);
   });
 
   afterAll(async () => {
