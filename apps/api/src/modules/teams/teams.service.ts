@@ -22,6 +22,8 @@ export interface TeamsDeps {
   audit: AuditService;
   access: TeamAccess;
   limits: RateLimits;
+  /** Defaults to TEAM_LIMITS.teamsPerPerson's 20. */
+  teamsPerPersonPerHour?: number;
   /** Ended memberships and deleted teams are announced here after their transaction commits. */
   revocations: Revocations;
   /** Runs inside the deletion transaction; the API key module revokes the team's keys here. */
@@ -49,7 +51,10 @@ export class TeamsService {
   async create(caller: Caller, input: CreateTeamInput): Promise<Team> {
     const userId = this.deps.access.userId(caller);
     await this.deps.limits.enforce(
-      TEAM_LIMITS.teamsPerPerson,
+      {
+        ...TEAM_LIMITS.teamsPerPerson,
+        points: this.deps.teamsPerPersonPerHour ?? TEAM_LIMITS.teamsPerPerson.points,
+      },
       userId,
       'You have created too many teams in the last hour.',
     );
