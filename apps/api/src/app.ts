@@ -16,7 +16,8 @@ import { securityHeaders } from './core/security-headers';
 import { serveWebApp } from './core/web-app';
 import { createMailer } from './core/mail';
 import { RateLimits } from './core/rate-limit';
-import { createRedis } from './core/redis';
+import { closeRedis, connectRedisPair } from './core/redis';
+import { healthCheck } from './core/health';
 import { createLive } from './core/live';
 import { Gate } from './gate/gate';
 import { HttpTransport } from './gate/http';
@@ -51,9 +52,15 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   const clock = options.clock ?? systemClock;
   const { dataSource, applied } = await openDatabase(config.database);
   if (applied > 0) logger.info({ applied }, 'database migrations applied');
-  // A subscribed connection can do nothing else: pub/sub gets its own.
-  const redis = config.redisUrl ? createRedis(config.redisUrl) : undefined;
-  const redisSubscriber = config.redisUrl ? createRedis(config.redisUrl) : undefined;
+  // Redis must answer at start, like the database (the start stops with one line otherwise).
+  const pair = config.redisUrl
+    ? await connectRedisPair(config.redisUrl, logger).catch(async (error: unknown) => {
+        await dataSource.destroy();
+        throw error;
+      })
+    : undefined;
+  const redis = pair?.commands;
+  const redisSubscriber = pair?.subscriber;
   const mailer = createMailer({
     smtpUrl: config.smtpUrl,
     from: config.mailFrom,
@@ -62,8 +69,8 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
   });
   const closeAll = async () => {
     mailer.close();
-    for (const client of [redisSubscriber, redis])
-      await client?.quit().catch(() => client.disconnect());
+    // While Redis is away a quit would wait for it: closeRedis drops the connection instead.
+    for (const client of [redisSubscriber, redis]) await closeRedis(client);
     if (dataSource.isInitialized) await dataSource.destroy();
   };
   try {
@@ -108,14 +115,14 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
 
     app.use(securityHeaders(config));
     app.use(httpLogger(logger));
-    app.get('/healthz', async (_req, res) => {
-      try {
-        await dataSource.query('SELECT 1');
-        res.json({ status: 'ok' });
-      } catch (error) {
-        logger.error({ err: error }, 'health check: database does not answer');
-        res.status(503).json({ status: 'unavailable' });
-      }
+    // /healthz: 200 while the database answers (Redis down shows in the body); /readyz: 503
+    // when the database or a configured Redis is down, for a load balancer.
+    const health = healthCheck({ dataSource, redis, logger });
+    app.get('/healthz', (_req, res, next) => {
+      health().then(({ liveness, body }) => void res.status(liveness).json(body), next);
+    });
+    app.get('/readyz', (_req, res, next) => {
+      health().then(({ readiness, body }) => void res.status(readiness).json(body), next);
     });
     app.use('/graphql', ...graphql.handlers());
     serveWebApp(app, config, logger);

@@ -111,6 +111,24 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   ]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * The two connections a deployment with Redis needs (a subscribed connection can do nothing
+ * else), both answering, or a RedisUnavailable with neither left open.
+ */
+export async function connectRedisPair(
+  url: string,
+  logger: Logger,
+): Promise<{ commands: Redis; subscriber: Redis }> {
+  const commands = await connectRedis(url, { name: 'commands', logger });
+  try {
+    const subscriber = await connectRedis(url, { name: 'subscriber', logger, subscriber: true });
+    return { commands, subscriber };
+  } catch (error) {
+    commands.disconnect();
+    throw error;
+  }
+}
+
 /** Quits a client politely, or drops it when it cannot (Redis away, already closed). */
 export async function closeRedis(client: Redis | undefined): Promise<void> {
   if (!client || client.status === 'end') return;
