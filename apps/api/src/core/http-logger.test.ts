@@ -43,6 +43,7 @@ describe('httpLogger over real HTTP', () => {
     const app = express();
     app.use(httpLogger(createLogger('info', { write: (line: string) => void lines.push(line) })));
     app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+    app.get('/readyz', (_req, res) => void res.json({ status: 'ok' }));
     app.get('/boom', (_req, res) => void res.status(500).end());
     app.use((_req, res) => void res.send('page'));
     const server = app.listen(0, '127.0.0.1');
@@ -94,13 +95,14 @@ describe('httpLogger over real HTTP', () => {
     }
   });
 
-  it('gives a new request id when the given one is not a plain id, skips /healthz, logs 5xx as errors', async () => {
+  it('gives a new request id when the given one is not a plain id, skips /healthz and /readyz, logs 5xx as errors', async () => {
     const s = await serve();
     try {
       const res = await fetch(`${s.url}/healthz`, {
         headers: { 'x-request-id': 'not a plain id!' },
       });
       expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      await (await fetch(`${s.url}/readyz`)).arrayBuffer();
       await fetch(`${s.url}/boom`);
       await new Promise((r) => setTimeout(r, 20));
       expect(s.lines).toHaveLength(1);

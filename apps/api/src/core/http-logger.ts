@@ -5,6 +5,9 @@ import pinoHttp from 'pino-http';
 
 export const REDACTED = '[REDACTED]';
 
+/** Health probes, called every few seconds: not worth a line each. */
+const PROBES = new Set(['/healthz', '/readyz']);
+
 /**
  * Path segments of the web app that carry a secret in the next segment: the mailed invitation
  * link is /invitations/<token>. (The reset link carries its token in the query string, which is
@@ -55,8 +58,8 @@ export function redactUrl(url: string): string {
 
 /**
  * One JSON line per request (method, redacted URL, status, time), with the X-Request-Id the
- * client sent (when it is a plain id) or a new one, echoed back. /healthz is left out: load
- * balancers call it every few seconds.
+ * client sent (when it is a plain id) or a new one, echoed back. /healthz and /readyz are left
+ * out: load balancers call them every few seconds.
  */
 export function httpLogger(logger: Logger): RequestHandler {
   return pinoHttp({
@@ -67,7 +70,7 @@ export function httpLogger(logger: Logger): RequestHandler {
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    autoLogging: { ignore: (req) => req.url === '/healthz' },
+    autoLogging: { ignore: (req) => PROBES.has(req.url ?? '') },
     serializers: {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string }) => ({
         id: req.id,
