@@ -1,0 +1,10 @@
+// `pnpm test:security`: the slow runs against real processes (test/faults), one file at a time.
+const base = require('./jest.config.cjs');
+
+module.exports = {
+  ...base,
+  roots: ['<rootDir>/test/faults'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  testTimeout: 180_000,
+  maxWorkers: 1,
+};
