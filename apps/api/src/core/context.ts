@@ -18,6 +18,8 @@ export interface Context {
   memo: Map<string, Promise<unknown>>;
   /** For requests made with an API key: whether the GraphQL response carried errors (counted as failed). */
   usage?: { hadErrors: boolean };
+  /** Aborted when the operation ends early (its subscription was ended, or its socket closed): streams stop. */
+  signal?: AbortSignal;
 }
 
 /** The parts of a context every transport knows; the rest is made here, fresh for each request. */

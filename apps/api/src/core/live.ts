@@ -16,7 +16,7 @@ export interface Live {
   on(topic: string, listener: (payload: unknown) => void): () => void;
   subscribe<T>(
     topic: string,
-    options?: { buffer?: number; onDrop?: () => void },
+    options?: { buffer?: number; onDrop?: () => void; signal?: AbortSignal },
   ): AsyncIterableIterator<T>;
 }
 
@@ -53,12 +53,19 @@ export function createLive(redis?: { publisher: Redis; subscriber: Redis; prefix
   return {
     publish: dispatch,
     on: listen,
-    subscribe<T>(topic: string, options: { buffer?: number; onDrop?: () => void } = {}) {
-      return boundedQueue<T>(
+    subscribe<T>(
+      topic: string,
+      options: { buffer?: number; onDrop?: () => void; signal?: AbortSignal } = {},
+    ) {
+      const queue = boundedQueue<T>(
         (push) => listen(topic, push as Listener),
         options.buffer ?? 100,
         options.onDrop,
       );
+      // An aborted operation ends its stream at once, even while a reader waits for the next value
+      // (an async generator's return() would otherwise queue behind that pending read).
+      options.signal?.addEventListener('abort', () => void queue.return?.(), { once: true });
+      return queue;
     },
   };
 }

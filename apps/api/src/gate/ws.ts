@@ -26,10 +26,13 @@ type Format = (formatted: GraphQLFormattedError, error: unknown) => GraphQLForma
 const SWEEP_MS = 500;
 /** Close code for a socket whose credential ended (graphql-ws: 4401 Unauthorized). */
 const CREDENTIAL_ENDED = 4401;
+const CLOSE_DELAY_MS = 100;
 
 interface Operation {
   type: OperationTypeNode;
   context: Context;
+  /** Aborts the operation's streams (Context.signal). */
+  controller: AbortController;
   ticket: Ticket | null;
   /** Ends a running subscription with this error (set once it is streaming). */
   end?: (error: GraphQLError) => void;
@@ -133,7 +136,9 @@ export function graphqlOverWebSocket(deps: {
           return admission.errors;
         }
         const requestId = randomUUID();
+        const controller = new AbortController();
         const context = createContext({
+          signal: controller.signal,
           requestId,
           ip: connection.ip,
           userAgent: ctx.extra.request.headers['user-agent'] ?? null,
@@ -145,6 +150,7 @@ export function graphqlOverWebSocket(deps: {
         connection.operations.set(id, {
           type: admission.operationType,
           context,
+          controller,
           ticket: entry.ticket,
         });
         return {
@@ -160,7 +166,7 @@ export function graphqlOverWebSocket(deps: {
         if (!operation || !isAsyncIterable(result)) return;
         // A subscription counts once, when it is established.
         operation.ticket?.finish(200);
-        return endable(result, operation);
+        return endable(result, operation, operation.controller);
       },
       onNext: (ctx, id, _payload, _args, result) => {
         const operation = (ctx.extra as Extra).connection?.operations.get(id);
@@ -174,11 +180,15 @@ export function graphqlOverWebSocket(deps: {
       },
       onError: (_ctx, _id, _payload, errors) => formatErrors(errors),
       onComplete: (ctx, id) => {
-        (ctx.extra as Extra).connection?.operations.delete(id);
+        const operations = (ctx.extra as Extra).connection?.operations;
+        operations?.get(id)?.controller.abort();
+        operations?.delete(id);
       },
       onClose: (ctx) => {
         const connection = (ctx.extra as Extra).connection;
-        if (connection) connections.delete(connection);
+        if (!connection) return;
+        connections.delete(connection);
+        for (const operation of connection.operations.values()) operation.controller.abort();
       },
     },
     wsServer,
@@ -188,8 +198,11 @@ export function graphqlOverWebSocket(deps: {
   const endConnection = (connection: Connection, error: AppError) => {
     for (const operation of connection.operations.values()) operation.end?.(error.toGraphQLError());
     connections.delete(connection);
-    // Let the final results reach the client before the close frame.
-    setImmediate(() => connection.socket.close(CREDENTIAL_ENDED, error.message));
+    // Let the final results and completions reach the client before the close frame.
+    setTimeout(
+      () => connection.socket.close(CREDENTIAL_ENDED, error.message),
+      CLOSE_DELAY_MS,
+    ).unref();
   };
 
   const recheckCredential = async (connection: Connection) => {
@@ -324,28 +337,44 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<ExecutionResult
 
 /**
  * A subscription's results until it ends by itself or is ended: then one last result carries the
- * error (UNAUTHENTICATED) and the stream completes.
+ * error (UNAUTHENTICATED) and the stream completes. Written as a plain iterator, not an async
+ * generator: a generator's return() queues behind a pending read, so a subscription waiting for
+ * its next event could not be ended (nor its socket's listeners released) until one arrived.
  */
-async function* endable(
+function endable(
   source: AsyncIterable<ExecutionResult>,
   operation: Operation,
+  controller: AbortController,
 ): AsyncGenerator<ExecutionResult> {
   const iterator = source[Symbol.asyncIterator]();
   const ended = new Promise<{ ended: GraphQLError }>((resolve) => {
     operation.end = (error) => resolve({ ended: error });
   });
-  try {
-    for (;;) {
+  let done = false;
+  const finish = (): Promise<IteratorResult<ExecutionResult>> => {
+    done = true;
+    operation.end = undefined;
+    // Ends the source stream even while a read is pending (see Context.signal).
+    controller.abort();
+    void Promise.resolve(iterator.return?.()).catch(() => undefined);
+    return Promise.resolve({ value: undefined, done: true });
+  };
+  const stream = {
+    async next(): Promise<IteratorResult<ExecutionResult>> {
+      if (done) return { value: undefined, done: true };
       const next = await Promise.race([iterator.next(), ended]);
       if ('ended' in next) {
-        yield { errors: [next.ended] };
-        return;
+        await finish();
+        return { value: { errors: [next.ended] }, done: false };
       }
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    operation.end = undefined;
-    await iterator.return?.();
-  }
+      if (next.done) done = true;
+      return next;
+    },
+    return: finish,
+    throw: finish,
+    [Symbol.asyncIterator]() {
+      return stream;
+    },
+  };
+  return stream as unknown as AsyncGenerator<ExecutionResult>;
 }

@@ -13,6 +13,8 @@ import { TeamErrors } from './teams.errors';
 export interface Caller {
   principal: Principal | null;
   memo: Map<string, Promise<unknown>>;
+  /** Aborted when the caller's operation ends early: live streams stop. */
+  signal?: AbortSignal;
 }
 
 const ACTIVITY_WRITE_EVERY_MS = 60_000;

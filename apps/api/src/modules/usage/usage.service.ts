@@ -64,6 +64,7 @@ export class UsageService {
     }
     const source = this.deps.live.subscribe<Omit<UsageTick, 'at'> & { at: string }>(topic(teamId), {
       buffer: 120,
+      signal: caller.signal,
     });
     return (async function* ticks() {
       try {
