@@ -55,6 +55,9 @@ export async function connectRedis(url: string, options: RedisConnectOptions): P
   const client = new Redis(url, {
     ...settings,
     connectTimeout: connectTimeoutMs,
+    // A dropped connection waits this long for its socket to close (a timer that would otherwise
+    // hold the process for 2 s after a refused start).
+    disconnectTimeout: 500,
     retryStrategy,
     // The first connection is made (or refused) below, once; no retries before it succeeded.
   });
