@@ -90,7 +90,7 @@ it('MariaDB stopped for 10 s under load: 503s (never 500), recovery on its own, 
   for (const [status, n] of Object.entries(probes)) received[status] = (received[status] ?? 0) + n;
   record(
     'MariaDB down 10 s',
-    `outage answers ${JSON.stringify(outage)}, recovered ${recoveryMs} ms after the database was back; received ${load.answers.length}, counted ${counted.requests}`,
+    `outage answers ${JSON.stringify(outage)}, recovered ${recoveryMs} ms after the database was back; received ${Object.values(received).reduce((a, b) => a + b, 0)}, counted ${counted.requests}`,
     {
       during: {
         healthz: during.healthz,
