@@ -15,9 +15,16 @@ import {
  * The authorization matrix (issue 8, "Evidence"): every Query, Mutation and Subscription field of
  * the built schema × every kind of caller × both transports, each with the outcome it must get.
  *
+ * Callers: anonymous; the member, admin and owner of the first team; the other team's owner; a
+ * development and a production key of the first team, and a key of the other team; a revoked key,
+ * an expired key and a logged-out session. Transports: POST /graphql, and graphql-ws with the
+ * credential in `connection_init` (a new connection per cell).
+ *
  * The table below says how to call each field and what each team role gets; what the other
  * callers get is derived from the field's access rule in the schema. A field of the schema with no
- * row fails, and so does a row whose field is gone or whose rule changed (review the row).
+ * row fails, and so does a row whose field is gone or whose rule changed (review the row). Each
+ * answer is read whole: the same code on every error, no data with a refusal, the HTTP status
+ * where the contract fixes it, and for a success, the value the operation should have produced.
  */
 
 const ROLES = ['member', 'admin', 'owner', 'otherOwner'] as const;
@@ -26,6 +33,8 @@ const CALLERS = [
   ...ROLES,
   'devKey',
   'prodKey',
+  /** A development key of the other team. */
+  'otherTeamKey',
   'revokedKey',
   'expiredKey',
   'endedSession',
@@ -358,9 +367,11 @@ function derived(access: Access, caller: Exclude<CallerName, Role>): Outcome {
       return access === 'public' ? 'ok' : 'UNAUTHENTICATED';
     case 'devKey':
     case 'prodKey':
+    case 'otherTeamKey':
       if (access === 'public') return 'ok';
-      // Keys read their own team (every row targets it); a key's refusal elsewhere is NOT_FOUND.
-      return access.includes('apiKey') ? 'ok' : 'FORBIDDEN';
+      if (!access.includes('apiKey')) return 'FORBIDDEN';
+      // Every row targets the first team: its own keys read it, for another team's key it does not exist.
+      return caller === 'otherTeamKey' ? 'NOT_FOUND' : 'ok';
   }
 }
 
@@ -395,6 +406,8 @@ async function credentialOf(
       return w.keys.dev.secret;
     case 'prodKey':
       return w.keys.prod.secret;
+    case 'otherTeamKey':
+      return w.keys.otherTeam.secret;
     case 'revokedKey':
       return w.keys.revoked.secret;
     case 'expiredKey':
@@ -424,7 +437,7 @@ function expectedStatus(cell: Cell): number | undefined {
   return undefined;
 }
 const ENDED = new Set<CallerName>(['revokedKey', 'expiredKey', 'endedSession']);
-const KEYS = new Set<CallerName>(['devKey', 'prodKey']);
+const KEYS = new Set<CallerName>(['devKey', 'prodKey', 'otherTeamKey']);
 
 /** Reads a whole answer: one code on every error and no data with a refusal, or a checked value. */
 function judge(answer: Answer, cell: Cell, row: Row, w: MatrixWorld): Verdict {

@@ -5,7 +5,7 @@ import { ACCEPT, INVITE, invitationToken, type Person } from '../teams-world';
 /**
  * The seeded world the authorization matrix runs against: a team with an owner, an admin and a
  * member; another team with its own owner; keys of both environments (and a revoked and an expired
- * one) of the first team; an ended session; and factories for what a succeeding mutation uses up
+ * one) of the first team, and a key of the other team; an ended session; and factories for what a succeeding mutation uses up
  * (a fresh team, key, invitation, session or reset link), so every cell means what it says.
  */
 
@@ -30,11 +30,11 @@ export interface MatrixWorld {
   member: Person;
   /** Owns `otherTeam` and belongs to nothing else. */
   otherOwner: Person;
-  /** Founds the fresh teams and hands them to `owner` (team creation is limited per person). */
+  /** Belongs to no team of the matrix; founds the first fresh teams and hands them to `owner`. */
   host: Person;
   team: TeamFixture;
   otherTeam: string;
-  keys: { dev: Key; prod: Key; revoked: Key; expired: Key };
+  keys: { dev: Key; prod: Key; revoked: Key; expired: Key; otherTeam: Key };
   /** A session token of `owner` that was logged out. */
   endedSession: string;
   /** A pending invitation of `team` to an address nobody has. */
@@ -55,6 +55,8 @@ export interface MatrixWorld {
 }
 
 const PASSWORD = 'correct horse battery';
+/** Below the portal's limit of teams created per person and hour. */
+const TEAMS_PER_FOUNDER = 15;
 /** More than DAYS_30, less than the session lifetime the portal is started with (90 days). */
 const EXPIRE_KEYS_MINUTES = 31 * 24 * 60;
 
@@ -142,32 +144,34 @@ export async function seedMatrixWorld(): Promise<MatrixWorld> {
   });
   const otherTeam = await createTeam(otherOwner, 'Elsewhere Inc');
 
-  const createKey = async (expiration: string, environment = 'DEVELOPMENT'): Promise<Key> => {
+  const createKey = async (
+    expiration: string,
+    environment = 'DEVELOPMENT',
+    teamId = team.id,
+    by = owner,
+  ): Promise<Key> => {
     const data = await gql<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
       `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { secret apiKey { id } } }`,
       {
         input: {
-          teamId: team.id,
+          teamId,
           name: `key ${Math.random().toString(36).slice(2)}`,
           environment,
           expiration,
         },
       },
-      owner.token,
+      by.token,
     );
     return { id: data.createApiKey.apiKey.id, secret: data.createApiKey.secret };
   };
-  const [dev, prod, revoked, expired] = await Promise.all([
+  const [dev, prod, revoked, expired, otherTeamKey] = await Promise.all([
     createKey('NEVER'),
     createKey('NEVER', 'PRODUCTION'),
     createKey('NEVER'),
     createKey('DAYS_30', 'PRODUCTION'),
+    createKey('NEVER', 'DEVELOPMENT', otherTeam, otherOwner),
   ]);
-  await gql(
-    `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`,
-    { id: revoked.id },
-    owner.token,
-  );
+  await gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: revoked.id }, owner.token);
 
   const freshSession = async (who: Person) =>
     (
@@ -201,13 +205,18 @@ export async function seedMatrixWorld(): Promise<MatrixWorld> {
     });
   const invitation = await freshInvitation();
 
+  // Team creation is limited per person (20 an hour): a founder makes a few, then a new one takes over.
+  let founder = { person: Promise.resolve(host), teams: 0 };
   const freshTeam = () =>
     serial(async (): Promise<TeamFixture> => {
-      const id = await createTeam(host, 'Fresh Partners');
-      const ownerMembership = await join(host, id, owner, 'OWNER');
-      const adminMembership = await join(host, id, admin, 'ADMIN');
-      const memberMembership = await join(host, id, member, 'MEMBER');
-      await gql(`mutation($id: ID!) { leaveTeam(teamId: $id) }`, { id }, host.token);
+      if (founder.teams >= TEAMS_PER_FOUNDER) founder = { person: person('host'), teams: 0 };
+      founder.teams++;
+      const by = await founder.person;
+      const id = await createTeam(by, 'Fresh Partners');
+      const ownerMembership = await join(by, id, owner, 'OWNER');
+      const adminMembership = await join(by, id, admin, 'ADMIN');
+      const memberMembership = await join(by, id, member, 'MEMBER');
+      await gql(`mutation($id: ID!) { leaveTeam(teamId: $id) }`, { id }, by.token);
       return { id, ownerMembership, adminMembership, memberMembership };
     });
 
@@ -235,7 +244,7 @@ export async function seedMatrixWorld(): Promise<MatrixWorld> {
     host,
     team,
     otherTeam,
-    keys: { dev: dev, prod: prod, revoked: revoked, expired: expired },
+    keys: { dev, prod, revoked, expired, otherTeam: otherTeamKey },
     endedSession,
     invitation,
     freshTeam,
