@@ -427,11 +427,14 @@ interface Verdict {
 
 /**
  * The HTTP status an answer must have, where the contract fixes it: 200 for a success, 401 for a
- * credential the gate refuses (before anything runs), 403 for a key refused by an access rule.
+ * credential the gate refuses (before anything runs), 403 for a key refused by an access rule,
+ * 400 for a subscription sent over HTTP.
  */
 function expectedStatus(cell: Cell): number | undefined {
   if (cell.transport !== 'http') return undefined;
   if (cell.expected === 'ok') return 200;
+  // Refused before it runs, like any request the gate does not admit.
+  if (cell.root === 'Subscription' && cell.expected === SUBSCRIPTION_OVER_HTTP) return 400;
   if (ENDED.has(cell.caller)) return 401;
   if (KEYS.has(cell.caller) && cell.expected === 'FORBIDDEN') return 403;
   return undefined;
