@@ -133,6 +133,13 @@ export class HttpTransport {
         admission.status,
         admission.errors.map((e) => this.format(e.toJSON(), e)),
       );
+    if (admission.operationType === 'subscription')
+      return sendError(
+        res,
+        400,
+        ErrorCode.BAD_USER_INPUT,
+        'Subscriptions are served over graphql-ws on /graphql, not over HTTP.',
+      );
     next();
   };
 
