@@ -86,15 +86,16 @@ function watchConnection(client: Redis, name: string, logger: Logger): void {
     reason ??= error.message;
   });
   client.on('close', () => {
-    if (lost || client.status === 'end') return;
-    lost = true;
-    // 'close' can come before the 'error' that explains it: log on the next tick.
-    setImmediate(() =>
+    // 'close' comes before the 'error' that explains it, and before the 'end' of a quit: decide
+    // on the next tick whether this is an outage.
+    setImmediate(() => {
+      if (lost || client.status === 'end') return;
+      lost = true;
       logger.warn(
         { redis: name, reason: reason ?? 'connection closed' },
         'Redis connection lost; reconnecting (falling back to this process meanwhile)',
-      ),
-    );
+      );
+    });
   });
   client.on('ready', () => {
     if (!lost) return;

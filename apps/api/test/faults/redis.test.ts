@@ -160,4 +160,7 @@ it('Redis stopped, then back: readiness, per-process limits, revocations within 
 
   expect(await a.stop()).toBe(0);
   expect(await b.stop()).toBe(0);
+  // A clean stop closes the connections without calling it an outage.
+  for (const p of [a, b])
+    expect(redisLines(p).filter((l) => l.startsWith('Redis connection lost'))).toHaveLength(2);
 });
