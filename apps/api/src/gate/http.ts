@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { OperationTypeNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { createContext, type Context } from '../core/context';
 import { AppError, ErrorCode } from '../core/errors';
 import type { Principal } from '../core/auth/principal';
@@ -133,7 +133,7 @@ export class HttpTransport {
         admission.status,
         admission.errors.map((e) => this.format(e.toJSON(), e)),
       );
-    if (admission.operationType === 'subscription')
+    if (admission.operationType === OperationTypeNode.SUBSCRIPTION)
       return sendError(
         res,
         400,
