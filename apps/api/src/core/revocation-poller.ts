@@ -72,10 +72,12 @@ export class RevocationPoller {
     this.polling = true;
     try {
       await this.poll();
-      if (up) {
+      if (!up) this.wasDown = true;
+      else if (!this.failing) {
+        // The catch-up poll after pub/sub came back has worked: pub/sub carries on from here.
         this.wasDown = false;
         this.options.logger.info('revocations: pub/sub is back; polling stopped');
-      } else this.wasDown = true;
+      }
     } finally {
       this.polling = false;
     }
