@@ -65,6 +65,8 @@ export function createDataSource(database: Config['database']): DataSource {
       timezone: 'Z',
       charset: 'utf8mb4_unicode_ci',
       poolSize: 10,
+      // A database that does not answer fails a request in 5 s (503), not the driver's 10 s.
+      connectTimeout: 5_000,
     };
   }
   return new DataSource(options);
