@@ -1,5 +1,5 @@
 import { useMutation } from '@apollo/client/react';
-import { Button, PasswordInput, Stack, TextInput } from '@mantine/core';
+import { Alert, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useDocumentTitle } from '@mantine/hooks';
 import { AnchorLink } from '../../../components/links';
@@ -16,6 +16,7 @@ export function SignUpForm({ redirect, email }: { redirect?: string; email?: str
   const [signUp, { loading }] = useMutation(SignUpMutation);
   const { signIn } = useSession();
   const [formError, setFormError] = useState<string | null>(null);
+  const [checkInbox, setCheckInbox] = useState<string | null>(null);
   const form = useForm({
     mode: 'uncontrolled',
     initialValues: { name: '', email: email ?? '', password: '' },
@@ -34,7 +35,12 @@ export function SignUpForm({ redirect, email }: { redirect?: string; email?: str
           },
         },
       });
-      if (data) await signIn(data.signUp, redirect);
+      if (!data) return;
+      // The server answers a sign-up for an address that already has an account exactly like a new
+      // one (so nobody can probe which addresses have accounts) and mails the owner instead; that
+      // answer's session is not real. Check it before entering the app.
+      if (await sessionIsReal(data.signUp.token)) await signIn(data.signUp, redirect);
+      else setCheckInbox(values.email.trim());
     } catch (error) {
       setFormError(
         applyServerError(form, error, ['name', 'email', 'password'] as const, {
@@ -43,6 +49,27 @@ export function SignUpForm({ redirect, email }: { redirect?: string; email?: str
       );
     }
   });
+
+  if (checkInbox) {
+    return (
+      <CenteredLayout
+        title="Check your inbox"
+        description="One more step before you can use the portal."
+        footer={
+          <AnchorLink to="/login" search={{ email: checkInbox }} fw={500}>
+            Go to log in
+          </AnchorLink>
+        }
+      >
+        <Alert color="blue" title={`We sent a message to ${checkInbox}`} role="status">
+          <Text size="sm">
+            If this address already has an account, the message explains how to log in, or how to
+            reset your password if you have forgotten it. No new account was created.
+          </Text>
+        </Alert>
+      </CenteredLayout>
+    );
+  }
 
   return (
     <CenteredLayout
@@ -97,4 +124,14 @@ export function SignUpForm({ redirect, email }: { redirect?: string; email?: str
       </form>
     </CenteredLayout>
   );
+}
+
+/** Whether a session token from sign-up opens a session (a 401 means the address already had an account). */
+async function sessionIsReal(token: string): Promise<boolean> {
+  const res = await fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query: '{ viewer { __typename } }' }),
+  });
+  return res.status !== 401;
 }
