@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'mysql2/promise';
-import pino from 'pino';
 import { createPortal, type Portal } from '../src/app';
 import { loadConfig, type Config } from '../src/config';
 import type { Clock } from '../src/core/clock';
+import { createLogger } from '../src/core/logger';
 
 /** A clock the test can move forward (expiry of tokens and sessions) without waiting. */
 export class TestClock implements Clock {
@@ -72,7 +72,8 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
     ...env,
   });
   const logs: string[] = [];
-  const logger = pino({ level: 'info' }, { write: (line: string) => void logs.push(line) });
+  // The production logger's own settings (redaction included), writing into memory.
+  const logger = createLogger('info', { write: (line: string) => void logs.push(line) });
   const clock = new TestClock();
   const portal = await createPortal(config, { clock, logger });
   const url = await portal.listen();
