@@ -9,7 +9,8 @@ import type { DataSource } from 'typeorm';
 import type { Config } from './config';
 import { systemClock, type Clock } from './core/clock';
 import { openDatabase } from './core/db/data-source';
-import { ErrorCode, formatError } from './core/errors';
+import { databaseUnavailablePlugin, ErrorCode, formatError } from './core/errors';
+import { RevocationPoller } from './core/revocation-poller';
 import { createLogger } from './core/logger';
 import { httpLogger } from './core/http-logger';
 import { securityHeaders } from './core/security-headers';
@@ -91,6 +92,15 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       redis,
     });
     const schema = await buildGraphQLSchema();
+    const poller = redisSubscriber
+      ? new RevocationPoller({
+          dataSource,
+          deliver: (revocation) => services.revocations.deliver(revocation),
+          pubSubUp: () => redisSubscriber.status === 'ready',
+          clock,
+          logger,
+        })
+      : undefined;
 
     const app = express();
     app.disable('x-powered-by');
@@ -111,6 +121,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     const graphql = new HttpTransport(gate, schema, services, config, format, [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginLandingPageDisabled(),
+      databaseUnavailablePlugin(),
     ]);
 
     app.use(securityHeaders(config));
@@ -140,6 +151,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
         await graphql.start();
         services.apiKeyAuth.start();
         services.usageRecorder.start();
+        poller?.start();
         await new Promise<void>((resolve, reject) => {
           httpServer.once('error', reject);
           httpServer.listen(config.port, config.host, () => resolve());
@@ -154,6 +166,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
           if (httpServer.listening)
             await new Promise<void>((resolve) => httpServer.close(() => resolve()));
           await services.apiKeyAuth.stop();
+          poller?.stop();
           await services.usageRecorder.stop();
           await closeAll();
         })();

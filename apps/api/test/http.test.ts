@@ -17,7 +17,11 @@ describe('HTTP hygiene', () => {
   it('answers /healthz with 200 while the database answers', async () => {
     const res = await fetch(`${t.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok' });
+    expect(await res.json()).toEqual({
+      status: 'ok',
+      database: 'up',
+      redis: process.env.REDIS_URL ? 'up' : 'off',
+    });
   });
 
   it('gives every response a request id, keeping a sane one from the caller', async () => {

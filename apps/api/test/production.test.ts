@@ -6,6 +6,7 @@ beforeAll(async () => {
   t = await startPortal({
     NODE_ENV: 'production',
     JWT_SECRET: 'a-production-secret-of-at-least-32-chars!',
+    MAIL_OUTBOX: 'true',
   });
 });
 afterAll(() => t.stop());
@@ -30,7 +31,31 @@ it('never logs a password or a session token', async () => {
   expect(logs).not.toContain(person.token);
 });
 
-it('masks internal errors: no stack, no SQL, a generic message; and /healthz says 503', async () => {
+it('masks unexpected errors: no stack, no SQL, a generic message, the cause only in the log', async () => {
+  const person = await signUp(t);
+  const teams = t.portal.services.teams;
+  const original = teams.membershipsOf.bind(teams);
+  teams.membershipsOf = () =>
+    Promise.reject(
+      new Error(
+        "ER_PARSE_ERROR: You have an error in your SQL syntax near 'SELECT passwordHash FROM users'",
+      ),
+    );
+  try {
+    const res = await t.gql(`{ viewer { memberships { id } } }`, {}, person.token);
+    expect(res.errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+    expect(res.errors?.[0]?.message).toBe('Something went wrong on our side. Please try again.');
+    expect(JSON.stringify(res)).not.toMatch(
+      /select|passwordHash|stack|typeorm|sqlite|mysql|ER_PARSE/i,
+    );
+    // The real cause is in the log for operators.
+    expect(t.logs.some((l) => l.includes('"level":50') && l.includes('ER_PARSE_ERROR'))).toBe(true);
+  } finally {
+    teams.membershipsOf = original;
+  }
+});
+
+it('answers 503 with a clear message when the database is gone, before and inside GraphQL', async () => {
   const person = await signUp(t);
   await t.portal.dataSource.destroy();
 
@@ -41,7 +66,12 @@ it('masks internal errors: no stack, no SQL, a generic message; and /healthz say
   const res = await t.gql(SIGN_UP, {
     input: { email: uniqueEmail(), name: 'X', password: 'long enough password' },
   });
-  expect(res.errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
+  expect(res.status).toBe(503);
+  expect(res.errors?.[0]?.extensions).toEqual({
+    code: 'INTERNAL_SERVER_ERROR',
+    reason: 'DATABASE_UNAVAILABLE',
+  });
+  expect(res.errors?.[0]?.message).toMatch(/database is unavailable/i);
   expect(JSON.stringify(res)).not.toMatch(/select|insert|stack|typeorm|sqlite|mysql/i);
 
   // …and while resolving the caller, before GraphQL runs.
@@ -50,10 +80,8 @@ it('masks internal errors: no stack, no SQL, a generic message; and /healthz say
     headers: { 'content-type': 'application/json', authorization: `Bearer ${person.token}` },
     body: JSON.stringify({ query: '{ viewer { user { id } } }' }),
   });
-  expect(authed.status).toBe(500);
+  expect(authed.status).toBe(503);
   const body = await authed.text();
-  expect(body).toContain('INTERNAL_SERVER_ERROR');
+  expect(body).toContain('DATABASE_UNAVAILABLE');
   expect(body).not.toMatch(/select|stack|typeorm|sqlite|mysql/i);
-  // The real cause is in the log for operators.
-  expect(t.logs.some((l) => l.includes('"level":50'))).toBe(true);
 });

@@ -33,6 +33,7 @@ it('counts every answered request when stopped with SIGTERM under load', async (
   const child = await spawnPortal({
     NODE_ENV: 'production',
     JWT_SECRET: 'a-production-secret-of-at-least-32-chars!',
+    MAIL_OUTBOX: 'true',
     DATABASE_URL: databaseUrl,
     REDIS_KEY_PREFIX: `pp-shutdown-${Date.now()}:`,
   });

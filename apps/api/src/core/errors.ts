@@ -81,7 +81,7 @@ const UNAVAILABLE_CODES = new Set([
   'SQLITE_FULL',
 ]);
 const UNAVAILABLE_MESSAGES =
-  /Connection lost|Pool is closed|connection is in closed state|Connection is not established|Can't connect to|server has gone away|Too many connections/i;
+  /Connection lost|Pool is closed|connection is in closed state|Connection is not established|Can't connect to|server has gone away|Too many connections|The database connection is not open/i;
 
 /**
  * True when the error (or one it wraps: TypeORM's `driverError`, `cause`) says the database

@@ -35,7 +35,14 @@ export class RateLimits {
         duration: rule.durationSeconds,
       };
       limiter = this.redis
-        ? new RateLimiterRedis({ ...options, storeClient: this.redis, useRedisPackage: false })
+        ? new RateLimiterRedis({
+            ...options,
+            storeClient: this.redis,
+            useRedisPackage: false,
+            // While Redis is away, count in this process instead of failing the request.
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: new RateLimiterMemory(options),
+          })
         : new RateLimiterMemory(options);
       this.limiters.set(rule.name, limiter);
     }

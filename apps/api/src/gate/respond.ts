@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode } from '../core/errors';
+import { DATABASE_UNAVAILABLE_MESSAGE, ErrorCode, isDatabaseUnavailable } from '../core/errors';
 
 /** The one place an HTTP error answer is written: GraphQL-shaped, with the contract's code. */
 export function sendError(
@@ -41,6 +41,10 @@ export function httpErrorHandler(bodyBytes: number): ErrorRequestHandler {
         ErrorCode.BAD_USER_INPUT,
         'The request could not be read.',
       );
+    if (isDatabaseUnavailable(error))
+      return sendError(res, 503, ErrorCode.INTERNAL_SERVER_ERROR, DATABASE_UNAVAILABLE_MESSAGE, {
+        reason: 'DATABASE_UNAVAILABLE',
+      });
     req.log.error({ err: error }, 'unhandled error');
     sendError(
       res,

@@ -75,13 +75,12 @@ export function graphqlOverWebSocket(deps: {
 }): WsTransport {
   const { httpServer, gate, schema, services, config, logger, clock, format } = deps;
   const connections = new Set<Connection>();
-  const wsServer = new WebSocketServer({
-    server: httpServer,
-    path: '/graphql',
-    maxPayload: config.limits.bodyBytes,
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: config.limits.bodyBytes });
+  httpServer.on('upgrade', (request, socket, head) => {
+    if (new URL(request.url ?? '/', 'http://localhost').pathname !== '/graphql')
+      return void socket.destroy();
+    wsServer.handleUpgrade(request, socket, head, (ws) => wsServer.emit('connection', ws, request));
   });
-  // The HTTP server's own errors (a port in use) are re-emitted here; main.ts reports them once.
-  wsServer.on('error', () => undefined);
 
   const formatErrors = (errors: readonly GraphQLError[]) =>
     errors.map((e) => format(e.toJSON(), e));

@@ -49,21 +49,30 @@ export class KeyLimits {
     private readonly store: UsageStore,
     private readonly recorder: UsageRecorder,
   ) {
-    const make = (name: string, duration: number) => {
+    const make = (name: string, duration: number, memoryDuration = duration) => {
       const options = {
         keyPrefix: `${prefix}key-${name}`,
         points: Number.MAX_SAFE_INTEGER,
         duration,
       };
+      // In memory, a month's counter never expires (duration 0): Node timers cannot wait 32 days.
+      const memory = new RateLimiterMemory({ ...options, duration: memoryDuration });
       return redis
-        ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false })
-        : new RateLimiterMemory(options);
+        ? new RateLimiterRedis({
+            ...options,
+            storeClient: redis,
+            useRedisPackage: false,
+            // While Redis is away, count in this process instead of failing the request.
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: memory,
+          })
+        : memory;
     };
     this.perMinute = make('minute', 60);
     // In memory, a month's counter never expires (its key names the month; Node timers cannot wait
     // 32 days); in Redis it expires after the month.
     this.monthTtl = redis ? MONTH_TTL_SECONDS : 0;
-    this.monthly = make('month', this.monthTtl);
+    this.monthly = make('month', this.monthTtl, 0);
   }
 
   async check(key: LimitedKey): Promise<LimitVerdict> {
