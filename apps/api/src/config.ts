@@ -21,6 +21,8 @@ export interface Config {
   jwtSecret: Uint8Array;
   sessionTtlHours: number;
   invitationsPerHour: number;
+  invitationsPerInviterPerHour: number;
+  teamsPerHour: number;
   usageMinuteRetentionDays: number;
 
   logLevel: string;
@@ -63,6 +65,8 @@ const schema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   USAGE_MINUTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(14),
   INVITATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(50),
+  INVITATIONS_PER_INVITER_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(100),
+  TEAMS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -122,6 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     jwtSecret: new TextEncoder().encode(e.JWT_SECRET ?? developmentSecret(dataDir)),
     sessionTtlHours: e.SESSION_TTL_HOURS,
     invitationsPerHour: e.INVITATIONS_PER_HOUR,
+    invitationsPerInviterPerHour: e.INVITATIONS_PER_INVITER_PER_HOUR,
+    teamsPerHour: e.TEAMS_PER_HOUR,
     usageMinuteRetentionDays: e.USAGE_MINUTE_RETENTION_DAYS,
 
     logLevel: e.LOG_LEVEL,

@@ -85,6 +85,7 @@ export function createServices(infra: Infrastructure): Services {
       access,
       limits,
       revocations,
+      teamsPerPersonPerHour: config.teamsPerHour,
       onTeamDeleted: (m, teamId) => apiKeys.revokeAllOfTeam(m, teamId),
     }),
     apiKeys,
@@ -103,6 +104,7 @@ export function createServices(infra: Infrastructure): Services {
       logger,
       publicUrl: config.publicUrl,
       invitationsPerHour: config.invitationsPerHour,
+      invitationsPerInviterPerHour: config.invitationsPerInviterPerHour,
     }),
   };
 }

@@ -257,7 +257,13 @@ const CASES: Case[] = [
 
 beforeAll(async () => {
   smtp = new TestSmtpServer();
-  t = await startPortal({ SMTP_URL: await smtp.start(), INVITATIONS_PER_HOUR: '1000' });
+  t = await startPortal({
+    SMTP_URL: await smtp.start(),
+    INVITATIONS_PER_HOUR: '1000',
+    // 100 teams by one owner in one run: above the per-person limits meant for people.
+    TEAMS_PER_HOUR: '1000',
+    INVITATIONS_PER_INVITER_PER_HOUR: '1000',
+  });
   world = await makeWorld(t, smtp);
   shared = await world.makeTeam();
 }, 60_000);

@@ -10,6 +10,9 @@ beforeAll(async () => {
   t = await startPortal({
     SMTP_URL: await smtp.start(),
     INVITATIONS_PER_HOUR: '10000',
+    // Trials create many teams as one owner: above the per-person limits meant for people.
+    TEAMS_PER_HOUR: '10000',
+    INVITATIONS_PER_INVITER_PER_HOUR: '10000',
     LOG_LEVEL: 'warn',
   });
 });
