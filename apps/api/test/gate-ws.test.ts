@@ -15,6 +15,15 @@ const CREATE_KEY = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $
 const REVOKE = `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`;
 const ONE_SECOND = 1000;
 
+/** Prints a measured delay for docs/SECURITY.md (and fails past the bound). */
+const label = (what: string) =>
+  `${what} (${process.env.DATABASE_URL ? 'MariaDB' : 'SQLite'}${process.env.REDIS_URL ? ' + Redis' : ''})`;
+
+function withinOneSecond(what: string, ms: number): void {
+  console.log(`${what}: ${ms.toFixed(0)} ms`);
+  expect(ms).toBeLessThan(ONE_SECOND);
+}
+
 let t: TestPortal;
 const smtp = new TestSmtpServer();
 beforeAll(async () => {
@@ -136,7 +145,7 @@ describe('an API key over an open socket', () => {
     await ticks.done;
     expect(ticks.state.code).toBe('UNAUTHENTICATED');
     expect(ticks.state.completed).toBe(true);
-    expect(ticks.state.endedAt - revokedAt).toBeLessThan(ONE_SECOND);
+    withinOneSecond(label('revoke → subscription ended'), ticks.state.endedAt - revokedAt);
     expect((await socket.closed).code).toBe(4401);
     // And HTTP refuses it too.
     expect(
@@ -222,7 +231,7 @@ describe('a session over an open socket', () => {
     if ('errors' in answer) expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     await ticks.done;
     expect(ticks.state.code).toBe('UNAUTHENTICATED');
-    expect(ticks.state.endedAt - loggedOutAt).toBeLessThan(ONE_SECOND);
+    withinOneSecond(label('log-out → subscription ended'), ticks.state.endedAt - loggedOutAt);
     const keys = await t.portal.dataSource.query('SELECT name FROM api_keys WHERE teamId = ?', [
       teamId,
     ]);
@@ -246,7 +255,7 @@ describe('a session over an open socket', () => {
     expect(reset.errors).toBeUndefined();
     await ticks.done;
     expect(ticks.state.code).toBe('UNAUTHENTICATED');
-    expect(ticks.state.endedAt - resetAt).toBeLessThan(ONE_SECOND);
+    withinOneSecond(label('password reset → subscription ended'), ticks.state.endedAt - resetAt);
   });
 
   it("after removal from the team: that team's subscription completes with UNAUTHENTICATED", async () => {
@@ -268,7 +277,7 @@ describe('a session over an open socket', () => {
     expect(removed.errors).toBeUndefined();
     await ticks.done;
     expect(ticks.state.code).toBe('UNAUTHENTICATED');
-    expect(ticks.state.endedAt - removedAt).toBeLessThan(ONE_SECOND);
+    withinOneSecond(label('member removed → subscription ended'), ticks.state.endedAt - removedAt);
     await settle(300);
     expect(other.state.code).toBeUndefined();
     expect(other.state.completed).toBe(false);
@@ -297,7 +306,10 @@ withRedis('two processes sharing Redis', () => {
       expect((await a.gql(REVOKE, { id: key.apiKey.id }, owner.token)).errors).toBeUndefined();
       await ticks.done;
       expect(ticks.state.code).toBe('UNAUTHENTICATED');
-      expect(ticks.state.endedAt - revokedAt).toBeLessThan(ONE_SECOND);
+      withinOneSecond(
+        label('revoke in process A → subscription on B ended'),
+        ticks.state.endedAt - revokedAt,
+      );
       expect(
         (await b.post(`{ viewer { __typename } }`, {}, { 'x-api-key': key.secret })).status,
       ).toBe(401);
