@@ -25,6 +25,7 @@ import { HttpTransport } from './gate/http';
 import { graphqlOverWebSocket } from './gate/ws';
 import { httpErrorHandler, sendError } from './gate/respond';
 import { buildGraphQLSchema } from './schema';
+import { v1Routes } from './v1/v1.routes';
 import { createServices, type Services } from './services';
 
 export interface PortalOptions {
@@ -124,6 +125,8 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       databaseUnavailablePlugin(),
     ]);
 
+    // The provider's services call /v1 once per partner request: before the log and the rest.
+    app.use('/v1', v1Routes({ config, services, clock, logger }));
     app.use(securityHeaders(config));
     app.use(httpLogger(logger));
     // /healthz: 200 while the database answers (Redis down shows in the body); /readyz: 503

@@ -24,6 +24,8 @@ export interface Config {
   invitationsPerInviterPerHour: number;
   teamsPerHour: number;
   usageMinuteRetentionDays: number;
+  /** Secrets of the provider's own services for the /v1/ endpoints; empty: /v1/ answers 404. */
+  serviceTokens: string[];
 
   logLevel: string;
   trustProxy: boolean;
@@ -73,6 +75,13 @@ const schema = z.object({
     .min(1)
     .max(24 * 90)
     .default(24 * 7),
+  SERVICE_TOKENS: z
+    .string()
+    .transform((value) => value.split(',').map((token) => token.trim()))
+    .refine((tokens) => tokens.every((token) => token.length >= 32), {
+      message: 'must be comma-separated tokens of at least 32 characters each',
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   WEB_DIST: z.string().min(1).optional(),
@@ -129,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationsPerInviterPerHour: e.INVITATIONS_PER_INVITER_PER_HOUR,
     teamsPerHour: e.TEAMS_PER_HOUR,
     usageMinuteRetentionDays: e.USAGE_MINUTE_RETENTION_DAYS,
+    serviceTokens: e.SERVICE_TOKENS ?? [],
 
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true',

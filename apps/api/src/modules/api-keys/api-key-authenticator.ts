@@ -23,7 +23,7 @@ type KeyRow = Pick<
   | 'monthlyRequestLimit'
 >;
 /** A looked-up key with the (read-only) caller it stands for, made once and reused while cached. */
-type CachedKey = KeyRow & { principal: ApiKeyPrincipal };
+export type CachedKey = KeyRow & { principal: ApiKeyPrincipal };
 
 const CACHE_TTL_MS = 60_000;
 const LAST_USED_FLUSH_MS = 5_000;
@@ -49,6 +49,16 @@ export class KeyRefused extends AppError {
     super(ErrorCode.UNAUTHENTICATED, message);
   }
 }
+type KeyRef = Pick<KeyRow, 'id' | 'teamId' | 'environment' | 'expiresAt'>;
+
+/** What a presented key turned out to be: valid, or why not (with the key when it is known). */
+export type KeyCheck =
+  | { valid: true; key: CachedKey }
+  | { valid: false; code: 'MALFORMED' | 'NOT_FOUND' }
+  | { valid: false; code: 'REVOKED' | 'EXPIRED'; key: KeyRef }
+  /** Too many unknown keys from the client's address. */
+  | { valid: false; code: 'RATE_LIMITED'; retryAfterSeconds: number };
+
 const refuse = (message: string, key?: { id: string; teamId: string }) =>
   new KeyRefused(message, key);
 const tooManyUnknown = (wait: number) =>
@@ -67,6 +77,8 @@ export class ApiKeyAuthenticator {
   private readonly cache = new LRUCache<string, CachedKey>({ max: 10_000, ttl: CACHE_TTL_MS });
   private readonly unknown = new LRUCache<string, true>({ max: 100_000, ttl: UNKNOWN_TTL_MS });
   private readonly lastUsed = new Map<string, Date>();
+  /** Key id → team id, for reported usage (a team deletion shows within the TTL). */
+  private readonly teams = new LRUCache<string, string>({ max: 100_000, ttl: CACHE_TTL_MS });
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -92,8 +104,12 @@ export class ApiKeyAuthenticator {
     await this.flushLastUsed();
   }
 
-  /** `address`: the client's, for the limit on unknown keys. */
-  async authenticate(secret: string, address = 'unknown'): Promise<ApiKeyPrincipal> {
+  /**
+   * Turns a presented key into an outcome, never an error: the caller maps it to its own answer.
+   * `address` (the client's) applies the limit on unknown keys; without it (a trusted service
+   * asking on its clients' behalf) unknown keys are only remembered, never limited.
+   */
+  async verify(secret: string, address?: string): Promise<KeyCheck> {
     // Only the hash is kept or looked up (never the secret), by equality in the cache or the
     // unique index: no secret is ever compared byte by byte.
     const hash = sha256(secret);
@@ -101,11 +117,12 @@ export class ApiKeyAuthenticator {
     if (!key) {
       // Shape and checksum before any database look-up: a mistyped or invented key costs none.
       // (A cached key passed this check when it was cached.)
-      if (parseApiKey(secret) === null)
-        throw refuse('This API key is not valid: check that it was copied whole.');
+      if (parseApiKey(secret) === null) return { valid: false, code: 'MALFORMED' };
       if (this.unknown.has(hash)) return this.refuseUnknown(address);
-      const wait = await this.limits.blockedFor(UNKNOWN_KEYS_PER_ADDRESS, address);
-      if (wait > 0) throw tooManyUnknown(wait);
+      if (address !== undefined) {
+        const wait = await this.limits.blockedFor(UNKNOWN_KEYS_PER_ADDRESS, address);
+        if (wait > 0) return { valid: false, code: 'RATE_LIMITED', retryAfterSeconds: wait };
+      }
       const row = await this.db.repository(ApiKey).findOne({
         where: { keyHash: hash },
         select: {
@@ -139,17 +156,64 @@ export class ApiKeyAuthenticator {
 
     const now = this.clock.now();
     const status = keyStatus(key, now);
-    if (status === KeyStatus.REVOKED) throw refuse('This API key has been revoked.', key);
-    if (status === KeyStatus.EXPIRED) throw refuse('This API key has expired.', key);
+    if (status === KeyStatus.REVOKED) return { valid: false, code: 'REVOKED', key };
+    if (status === KeyStatus.EXPIRED) return { valid: false, code: 'EXPIRED', key };
     this.lastUsed.set(key.id, now);
-    return key.principal;
+    return { valid: true, key };
   }
 
-  /** Counts an unknown key against its address, then refuses it (429 once the address is over its limit). */
-  private async refuseUnknown(address: string): Promise<never> {
-    const wait = await this.limits.hit(UNKNOWN_KEYS_PER_ADDRESS, address);
-    if (wait > 0) throw tooManyUnknown(wait);
-    throw refuse('This API key is not valid.');
+  /** `address`: the client's, for the limit on unknown keys. Throws the GraphQL API's refusals. */
+  async authenticate(secret: string, address = 'unknown'): Promise<ApiKeyPrincipal> {
+    const outcome = await this.verify(secret, address);
+    if (outcome.valid) return outcome.key.principal;
+    switch (outcome.code) {
+      case 'MALFORMED':
+        throw refuse('This API key is not valid: check that it was copied whole.');
+      case 'NOT_FOUND':
+        throw refuse('This API key is not valid.');
+      case 'REVOKED':
+        throw refuse('This API key has been revoked.', outcome.key);
+      case 'EXPIRED':
+        throw refuse('This API key has expired.', outcome.key);
+      case 'RATE_LIMITED':
+        throw tooManyUnknown(outcome.retryAfterSeconds);
+    }
+  }
+
+  /** Counts an unknown key against its address (when given), then refuses it. */
+  private async refuseUnknown(address: string | undefined): Promise<KeyCheck> {
+    if (address !== undefined) {
+      const wait = await this.limits.hit(UNKNOWN_KEYS_PER_ADDRESS, address);
+      if (wait > 0) return { valid: false, code: 'RATE_LIMITED', retryAfterSeconds: wait };
+    }
+    return { valid: false, code: 'NOT_FOUND' };
+  }
+
+  /**
+   * The team of each key id that belongs to a live team (keys never change team), for usage
+   * reported by the provider's services. Unknown ids, and keys of deleted teams, are left out.
+   */
+  async teamsOf(keyIds: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const missing: string[] = [];
+    for (const id of new Set(keyIds)) {
+      const teamId = this.teams.get(id);
+      if (teamId) found.set(id, teamId);
+      else missing.push(id);
+    }
+    for (let i = 0; i < missing.length; i += 500) {
+      const chunk = missing.slice(i, i + 500);
+      const rows: Array<{ id: string; teamId: string }> = await this.db.manager.query(
+        `SELECT k.id AS id, k.teamId AS teamId FROM api_keys k JOIN teams t ON t.id = k.teamId
+         WHERE t.deletedAt IS NULL AND k.id IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const row of rows) {
+        this.teams.set(row.id, row.teamId);
+        found.set(row.id, row.teamId);
+      }
+    }
+    return found;
   }
 
   /** The freshest known last use: this process's memory, else what was written. */

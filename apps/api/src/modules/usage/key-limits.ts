@@ -15,10 +15,23 @@ export interface LimitedKey {
   monthlyRequestLimit: number | null;
 }
 
+/** Where a key stands in one of its windows, after this request. */
+export interface WindowState {
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
 export interface LimitVerdict {
   allowed: boolean;
+  /** Which limit refused: per minute (RATE_LIMITED) or per month (QUOTA_EXCEEDED). */
+  code?: 'RATE_LIMITED' | 'QUOTA_EXCEEDED';
   /** RateLimit-* response headers (and Retry-After when refused). */
   headers: Record<string, string>;
+  /** The per-minute window (when the key has that limit and it was reached in the check). */
+  perMinute?: WindowState;
+  /** The calendar month (when the key has that limit). */
+  monthly?: WindowState;
   message?: string;
   retryAfterSeconds?: number;
 }
@@ -78,15 +91,23 @@ export class KeyLimits {
   async check(key: LimitedKey): Promise<LimitVerdict> {
     const headers: Record<string, string> = {};
     const now = this.clock.now();
+    let monthly: WindowState | undefined;
 
     if (key.monthlyRequestLimit !== null) {
       const month = `${key.id}:${now.getUTCFullYear()}-${now.getUTCMonth() + 1}`;
       const used = await this.countMonth(key.id, month, now);
       const resetAt = nextMonthStart(now);
       const resetSeconds = Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000));
+      monthly = {
+        limit: key.monthlyRequestLimit,
+        remaining: Math.max(0, key.monthlyRequestLimit - used),
+        resetSeconds,
+      };
       if (used > key.monthlyRequestLimit) {
         return {
           allowed: false,
+          code: 'QUOTA_EXCEEDED',
+          monthly,
           headers: {
             'Retry-After': String(resetSeconds),
             'RateLimit-Limit': String(key.monthlyRequestLimit),
@@ -108,6 +129,7 @@ export class KeyLimits {
       const res = await this.consume(this.perMinute, key.id);
       const resetSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
       const remaining = Math.max(0, key.rateLimitPerMinute - res.consumedPoints);
+      const perMinute = { limit: key.rateLimitPerMinute, remaining, resetSeconds };
       // The per-minute window is the tighter one: its headers win.
       Object.assign(headers, {
         'RateLimit-Limit': String(key.rateLimitPerMinute),
@@ -117,13 +139,17 @@ export class KeyLimits {
       if (res.consumedPoints > key.rateLimitPerMinute) {
         return {
           allowed: false,
+          code: 'RATE_LIMITED',
+          perMinute,
+          ...(monthly ? { monthly } : {}),
           headers: { ...headers, 'Retry-After': String(resetSeconds) },
           retryAfterSeconds: resetSeconds,
           message: `This key is limited to ${key.rateLimitPerMinute} requests per minute. Try again in ${resetSeconds} seconds.`,
         };
       }
+      return { allowed: true, headers, perMinute, ...(monthly ? { monthly } : {}) };
     }
-    return { allowed: true, headers };
+    return { allowed: true, headers, ...(monthly ? { monthly } : {}) };
   }
 
   /** This request included: the month's count so far. */

@@ -9,6 +9,8 @@ export interface KeyedRequest {
   /** HTTP status of 400 and above, or a GraphQL response with errors. */
   failed: boolean;
   latencyMs: number;
+  /** When it was served (reported usage); now when absent. */
+  at?: Date;
 }
 
 /** What a subscriber receives: counts added since the key's previous tick (a delta). */
@@ -93,7 +95,7 @@ export class UsageRecorder {
   }
 
   record(request: KeyedRequest): void {
-    const minute = Math.floor(this.options.clock.now().getTime() / 60_000);
+    const minute = Math.floor((request.at ?? this.options.clock.now()).getTime() / 60_000);
     const key = `${request.apiKeyId}|${minute}|${request.status}`;
     const cell = this.pending.get(key);
     const errors = request.failed ? 1 : 0;

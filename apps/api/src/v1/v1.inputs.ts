@@ -1,0 +1,131 @@
+/**
+ * The /v1/ request bodies, checked by hand: three fields and a list of small events do not need a
+ * schema library, and each problem gets its own plain message. Unknown fields are refused: a
+ * misspelt "enviroment" must not silently skip the environment check.
+ */
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export interface VerifyBody {
+  key: string;
+  environment?: 'DEVELOPMENT' | 'PRODUCTION';
+  /** false: the caller reports the outcome itself with /v1/usage. */
+  count: boolean;
+}
+
+const VERIFY_FIELDS = new Set(['key', 'environment', 'count']);
+const ENVIRONMENTS = new Set(['DEVELOPMENT', 'PRODUCTION']);
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+export function parseVerifyBody(body: unknown): Parsed<VerifyBody> {
+  const fail = (message: string) => ({ ok: false, message }) as const;
+  if (!isObject(body))
+    return fail(
+      'Send a JSON object: {"key": "<partner key>"}, optional "environment" and "count".',
+    );
+  const unknown = Object.keys(body).filter((field) => !VERIFY_FIELDS.has(field));
+  if (unknown.length > 0)
+    return fail(
+      `Unknown field ${unknown.map((f) => `"${f}"`).join(', ')}: send only "key", "environment" and "count".`,
+    );
+  const { key, environment, count } = body;
+  if (typeof key !== 'string') return fail('"key" must be a string: the partner\'s key.');
+  if (
+    environment !== undefined &&
+    (typeof environment !== 'string' || !ENVIRONMENTS.has(environment))
+  )
+    return fail('"environment" must be "DEVELOPMENT" or "PRODUCTION" when given.');
+  if (count !== undefined && typeof count !== 'boolean')
+    return fail('"count" must be true or false when given.');
+  return {
+    ok: true,
+    value: {
+      key,
+      ...(environment !== undefined
+        ? { environment: environment as VerifyBody['environment'] & string }
+        : {}),
+      count: count !== false,
+    },
+  };
+}
+
+export interface UsageEvent {
+  keyId: string;
+  status: number;
+  latencyMs?: number;
+  at?: Date;
+}
+
+export const MAX_USAGE_EVENTS = 1000;
+/** Reported requests may be this old: a service that buffered through a portal outage. */
+export const USAGE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+/** And this far ahead of the portal's clock (clocks of two machines differ a little). */
+export const USAGE_MAX_SKEW_MS = 5 * 60 * 1000;
+const MAX_LATENCY_MS = 60 * 60 * 1000;
+const EVENT_FIELDS = new Set(['keyId', 'status', 'latencyMs', 'at']);
+
+export interface UsageBatch {
+  events: Array<{ index: number; event: UsageEvent }>;
+  /** Events refused for their own content; the rest of the batch still counts. */
+  rejected: Array<{ index: number; reason: string }>;
+}
+
+/** The batch's shape is all or nothing (400); each event is accepted or rejected on its own. */
+export function parseUsageEvents(body: unknown, now: Date): Parsed<UsageBatch> {
+  if (!isObject(body) || !Array.isArray(body.events))
+    return {
+      ok: false,
+      message: 'Send a JSON object: {"events": [{"keyId", "status", "latencyMs"?, "at"?}]}.',
+    };
+  if (Object.keys(body).length !== 1)
+    return { ok: false, message: 'Send only "events" in the body.' };
+  if (body.events.length > MAX_USAGE_EVENTS)
+    return {
+      ok: false,
+      message: `Send at most ${MAX_USAGE_EVENTS} events per request (this one has ${body.events.length}).`,
+    };
+  const batch: UsageBatch = { events: [], rejected: [] };
+  body.events.forEach((raw: unknown, index) => {
+    const event = parseEvent(raw, now);
+    if (typeof event === 'string') batch.rejected.push({ index, reason: event });
+    else batch.events.push({ index, event });
+  });
+  return { ok: true, value: batch };
+}
+
+/** The event, or why it is rejected. */
+function parseEvent(raw: unknown, now: Date): UsageEvent | string {
+  if (!isObject(raw))
+    return 'An event must be an object: {"keyId", "status", "latencyMs"?, "at"?}.';
+  const unknown = Object.keys(raw).filter((field) => !EVENT_FIELDS.has(field));
+  if (unknown.length > 0) return `Unknown field ${unknown.map((f) => `"${f}"`).join(', ')}.`;
+  const { keyId, status, latencyMs, at } = raw;
+  if (typeof keyId !== 'string' || keyId === '' || keyId.length > 64)
+    return '"keyId" must be the id of a key.';
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
+    return '"status" must be an HTTP status: a whole number from 100 to 599.';
+  const event: UsageEvent = { keyId, status };
+  if (latencyMs !== undefined) {
+    if (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0)
+      return '"latencyMs" must be a number of milliseconds, 0 or more.';
+    event.latencyMs = Math.min(latencyMs, MAX_LATENCY_MS);
+  }
+  if (at !== undefined) {
+    const when =
+      typeof at === 'string' && /^\d{4}-\d\d-\d\dT/.test(at)
+        ? new Date(at)
+        : typeof at === 'number'
+          ? new Date(at)
+          : null;
+    if (!when || Number.isNaN(when.getTime()))
+      return '"at" must be an ISO 8601 date-time (or milliseconds since the epoch).';
+    const age = now.getTime() - when.getTime();
+    if (age > USAGE_MAX_AGE_MS) return '"at" is more than 24 hours ago.';
+    if (-age > USAGE_MAX_SKEW_MS)
+      return '"at" is more than 5 minutes ahead of the portal\'s clock.';
+    event.at = when;
+  }
+  return event;
+}

@@ -1,0 +1,241 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, {
+  type ErrorRequestHandler,
+  type Request,
+  type RequestHandler,
+  type Response,
+  type Router,
+} from 'express';
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { Clock } from '../core/clock';
+import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../core/errors';
+import type { Services } from '../services';
+import { parseUsageEvents, parseVerifyBody, type UsageEvent } from './v1.inputs';
+
+/**
+ * The provider's own services ask here whether a partner key is good (`POST /v1/keys/verify`) and
+ * report what they served with keys (`POST /v1/usage`); shared/contract/README.md, "Keys at work
+ * on the provider's own API". Machine to machine and called once per partner request, so it runs
+ * on the fast path: mounted before the request log and the GraphQL stack, small JSON bodies, no
+ * Apollo. Its answers are JSON `{"error": {"code", "message"}}` like the gateway's refusals.
+ *
+ * Not in the request log: one line per partner request would double the log of a busy provider
+ * and say nothing the usage rollups do not; refused service tokens and failures are logged here.
+ */
+export interface V1Deps {
+  config: Config;
+  services: Services;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Verify bodies are one key and two flags; usage bodies at most 1,000 small events. */
+const VERIFY_BODY_LIMIT = '4kb';
+const USAGE_BODY_LIMIT = '256kb';
+
+export function v1Routes(deps: V1Deps): Router {
+  const router = express.Router();
+  if (deps.config.serviceTokens.length === 0) {
+    router.use((_req, res) => reply(res, 404, error('NOT_FOUND', 'Not found.')));
+    return router;
+  }
+  router.use(requireServiceToken(deps));
+  router.post('/keys/verify', json(VERIFY_BODY_LIMIT), verify(deps));
+  router.post('/usage', json(USAGE_BODY_LIMIT), usage(deps));
+  router.all(['/keys/verify', '/usage'], (_req, res) => {
+    res.setHeader('Allow', 'POST');
+    reply(res, 405, error('BAD_USER_INPUT', 'Use POST with a JSON body.'));
+  });
+  router.use((_req, res) => reply(res, 404, error('NOT_FOUND', 'Not found.')));
+  router.use(errors(deps.logger));
+  return router;
+}
+
+/**
+ * `Authorization: Bearer <service token>`. Both sides are hashed first, so every comparison is of
+ * two 32-byte digests in constant time whatever the lengths, and every token is compared (no
+ * early exit that would tell which position matched).
+ */
+function requireServiceToken({ config, logger }: V1Deps): RequestHandler {
+  const digests = config.serviceTokens.map(digest);
+  return (req, res, next) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+    if (match) {
+      const presented = digest(match[1]!);
+      let ok = false;
+      for (const known of digests) ok = timingSafeEqual(presented, known) || ok;
+      if (ok) return next();
+    }
+    logger.warn(
+      { path: req.path, remoteAddress: req.socket.remoteAddress, presented: match !== null },
+      'v1: refused a request without a valid service token',
+    );
+    res.setHeader('WWW-Authenticate', 'Bearer');
+    reply(
+      res,
+      401,
+      error(
+        'UNAUTHENTICATED',
+        match
+          ? 'This service token is not valid.'
+          : 'Send a service token: Authorization: Bearer <token>.',
+      ),
+    );
+  };
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
+
+function json(limit: string): RequestHandler[] {
+  return [
+    (req, res, next) => {
+      if (req.is('application/json')) return next();
+      reply(
+        res,
+        400,
+        error('BAD_USER_INPUT', 'Send a JSON body (Content-Type: application/json).'),
+      );
+    },
+    express.json({ limit, strict: true }),
+  ];
+}
+
+/** One verification: takes a request from the key's limits and, unless `count: false`, counts it. */
+function verify({ services }: V1Deps): RequestHandler {
+  return (req, res, next) => {
+    const startedAt = performance.now();
+    const body = parseVerifyBody(req.body);
+    if (!body.ok) return reply(res, 400, error('BAD_USER_INPUT', body.message));
+    const { key: secret, environment, count } = body.value;
+    const countAs = (key: { id: string; teamId: string }, status: number) => {
+      if (count)
+        services.usageRecorder.record({
+          apiKeyId: key.id,
+          teamId: key.teamId,
+          status,
+          failed: status >= 400,
+          latencyMs: performance.now() - startedAt,
+        });
+    };
+    services.apiKeyAuth
+      .verify(secret)
+      .then(async (outcome) => {
+        if (!outcome.valid) {
+          if ('key' in outcome) {
+            countAs(outcome.key, 401);
+            return reply(res, 200, {
+              valid: false,
+              code: outcome.code,
+              keyId: outcome.key.id,
+              teamId: outcome.key.teamId,
+            });
+          }
+          return reply(res, 200, { valid: false, code: outcome.code });
+        }
+        const key = outcome.key;
+        const known = { keyId: key.id, teamId: key.teamId };
+        if (environment !== undefined && environment !== String(key.environment)) {
+          countAs(key, 401);
+          return reply(res, 200, { valid: false, code: 'WRONG_ENVIRONMENT', ...known });
+        }
+        const verdict =
+          key.rateLimitPerMinute === null && key.monthlyRequestLimit === null
+            ? undefined
+            : await services.keyLimits.check({
+                id: key.id,
+                rateLimitPerMinute: key.rateLimitPerMinute,
+                monthlyRequestLimit: key.monthlyRequestLimit,
+              });
+        if (verdict && !verdict.allowed) {
+          countAs(key, 429);
+          return reply(res, 200, {
+            valid: false,
+            code: verdict.code ?? 'RATE_LIMITED',
+            ...known,
+            retryAfterSeconds: verdict.retryAfterSeconds ?? 1,
+          });
+        }
+        countAs(key, 200);
+        reply(res, 200, {
+          valid: true,
+          ...known,
+          environment: key.environment,
+          expiresAt: key.expiresAt?.toISOString() ?? null,
+          ratelimit: verdict?.perMinute ?? null,
+          monthly: verdict?.monthly
+            ? { limit: verdict.monthly.limit, remaining: verdict.monthly.remaining }
+            : null,
+        });
+      })
+      .catch(next);
+  };
+}
+
+/** Requests the provider served itself with a key, counted like the portal's own. */
+function usage({ services, clock }: V1Deps): RequestHandler {
+  return (req, res, next) => {
+    const parsed = parseUsageEvents(req.body, clock.now());
+    if (!parsed.ok) return reply(res, 400, error('BAD_USER_INPUT', parsed.message));
+    const { events, rejected } = parsed.value;
+    services.apiKeyAuth
+      .teamsOf(events.map(({ event }) => event.keyId))
+      .then((teams) => {
+        let accepted = 0;
+        for (const { index, event } of events) {
+          const teamId = teams.get(event.keyId);
+          if (!teamId) {
+            rejected.push({ index, reason: 'No key with this id belongs to a team.' });
+            continue;
+          }
+          record(services, teamId, event);
+          accepted += 1;
+        }
+        rejected.sort((a, b) => a.index - b.index);
+        reply(res, 200, { accepted, rejected });
+      })
+      .catch(next);
+  };
+}
+
+function record(services: Services, teamId: string, event: UsageEvent): void {
+  services.usageRecorder.record({
+    apiKeyId: event.keyId,
+    teamId,
+    status: event.status,
+    failed: event.status >= 400,
+    latencyMs: event.latencyMs ?? 0,
+    ...(event.at ? { at: event.at } : {}),
+  });
+}
+
+const error = (code: string, message: string) => ({ error: { code, message } });
+
+/** Written directly: Express's res.json would also hash every body for an ETag nobody asks for. */
+function reply(res: Response, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  res.end(JSON.stringify(body));
+}
+
+function errors(logger: Logger): ErrorRequestHandler {
+  return (err: { type?: string; status?: number }, req: Request, res: Response, _next) => {
+    if (err.type === 'entity.parse.failed')
+      return reply(res, 400, error('BAD_USER_INPUT', 'The request body is not valid JSON.'));
+    if (err.type === 'entity.too.large')
+      return reply(res, 413, error('BAD_USER_INPUT', 'The request body is too large.'));
+    if (typeof err.status === 'number' && err.status >= 400 && err.status < 500)
+      return reply(res, err.status, error('BAD_USER_INPUT', 'The request could not be read.'));
+    if (isDatabaseUnavailable(err))
+      return reply(res, 503, error('INTERNAL_SERVER_ERROR', DATABASE_UNAVAILABLE_MESSAGE));
+    logger.error({ err, path: req.path }, 'v1: unhandled error');
+    reply(
+      res,
+      500,
+      error('INTERNAL_SERVER_ERROR', 'Something went wrong on our side. Please try again.'),
+    );
+  };
+}
