@@ -1,0 +1,210 @@
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { PortalError } from './errors';
+import { parseKey } from './key-format';
+import { Transport, type FetchLike } from './transport';
+import {
+  UsageReporter,
+  type UsageReporterOptions,
+  type UsageReporterStats,
+} from './usage-reporter';
+import {
+  VERIFY_REFUSAL_CODES,
+  type Environment,
+  type RefusedKey,
+  type UsageEvent,
+  type ValidKey,
+  type VerifyOptions,
+  type VerifyResult,
+} from './types';
+
+export interface PortalClientOptions {
+  /** The portal's base URL, e.g. `https://portal.example.com`. */
+  url: string;
+  /** One of the portal's SERVICE_TOKENS. */
+  serviceToken: string;
+  /**
+   * How long a valid answer is reused (for `count: false` verifies of keys without limits);
+   * a revoked key keeps passing this long in this process. 0 turns the cache off. Default 5000.
+   */
+  cacheTtlMs?: number;
+  /** How long a refusal that cannot change soon (MALFORMED, NOT_FOUND, REVOKED, EXPIRED, WRONG_ENVIRONMENT) is reused. Default 5000. */
+  negativeCacheTtlMs?: number;
+  /** Entries kept, least recently used first out. Default 10,000. */
+  cacheMaxEntries?: number;
+  /** Per request to the portal, body included. Default 2000 ms. */
+  timeoutMs?: number;
+  /** Check the key's format and checksum here first (MALFORMED without a round trip). Default true. */
+  checkFormat?: boolean;
+  /** Batching of `/v1/usage` reports. */
+  usage?: UsageReporterOptions;
+  /** Called with failures that have no caller to throw to (usage sends, dropped events). Default: console.warn. */
+  onError?: (error: PortalError) => void;
+  /** A fetch of your own (a proxy agent, a test double). Default: Node's global fetch. */
+  fetch?: FetchLike;
+}
+
+export interface PortalClient {
+  /** `POST /v1/keys/verify`: the contract's answer. Throws PortalError when the portal cannot answer. */
+  verifyKey(key: string, options?: VerifyOptions): Promise<VerifyResult>;
+  /** Queues usage events for `POST /v1/usage` (sent in batches, in the background). */
+  reportUsage(...events: UsageEvent[]): void;
+  /** Sends the queued usage events now; rejects if some could not be sent after a few tries. */
+  flush(): Promise<void>;
+  /** Flushes and stops the background timer. Call it on SIGTERM, after your server has closed. */
+  close(): Promise<void>;
+  /** Forgets cached answers: of one key, or all. */
+  clearCache(key?: string): void;
+  stats(): PortalClientStats;
+}
+
+export interface PortalClientStats {
+  /** verifyKey calls answered from the cache or the local format check. */
+  localAnswers: number;
+  /** verifyKey calls that went to the portal. */
+  portalRequests: number;
+  cacheSize: number;
+  usage: UsageReporterStats;
+}
+
+interface CacheEntry {
+  result: VerifyResult;
+  /** Epoch ms the entry stops being used (also what retryAfterSeconds counts down to). */
+  until: number;
+}
+
+const NEVER_CHANGE_SOON = new Set([
+  'MALFORMED',
+  'NOT_FOUND',
+  'REVOKED',
+  'EXPIRED',
+  'WRONG_ENVIRONMENT',
+]);
+const ENVIRONMENTS = new Set(['DEVELOPMENT', 'PRODUCTION']);
+
+export function createPortalClient(options: PortalClientOptions): PortalClient {
+  if (!/^https?:\/\//.test(options.url))
+    throw new TypeError('createPortalClient: `url` must be the portal’s http(s) base URL.');
+  if (!options.serviceToken)
+    throw new TypeError(
+      'createPortalClient: `serviceToken` is required (one of the portal’s SERVICE_TOKENS).',
+    );
+  const cacheTtlMs = options.cacheTtlMs ?? 5000;
+  const negativeCacheTtlMs = options.negativeCacheTtlMs ?? 5000;
+  const checkFormat = options.checkFormat ?? true;
+  const onError =
+    options.onError ??
+    ((error: PortalError) => console.warn(`[@partner-portal/sdk] ${error.code}: ${error.message}`));
+  const transport = new Transport({
+    url: options.url,
+    serviceToken: options.serviceToken,
+    timeoutMs: options.timeoutMs ?? 2000,
+    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+  });
+  const reporter = new UsageReporter(transport, options.usage ?? {}, onError);
+  const cache = new LRUCache<string, CacheEntry>({ max: options.cacheMaxEntries ?? 10_000 });
+  const counts = { localAnswers: 0, portalRequests: 0 };
+
+  // The key is held hashed, so a heap dump of the cache shows no secrets.
+  const cacheKey = (key: string, environment: Environment | undefined) =>
+    `${environment ?? '*'}:${createHash('sha256').update(key).digest('base64url')}`;
+
+  /** How long this answer may be reused; 0: not at all. */
+  function ttlOf(result: VerifyResult, now: number): number {
+    if (result.valid) {
+      // Each request of a limited key must take from its limits in the portal: never answered here.
+      if (result.ratelimit !== null || result.monthly !== null) return 0;
+      const expires = result.expiresAt === null ? Infinity : Date.parse(result.expiresAt) - now;
+      return Math.max(0, Math.min(cacheTtlMs, expires));
+    }
+    if (NEVER_CHANGE_SOON.has(result.code)) return negativeCacheTtlMs;
+    // RATE_LIMITED, QUOTA_EXCEEDED: refused until the window resets, never longer.
+    return Math.min(cacheTtlMs, (result.retryAfterSeconds ?? 0) * 1000);
+  }
+
+  function fromCache(id: string, count: boolean, now: number): VerifyResult | undefined {
+    const entry = cache.get(id);
+    if (!entry) return undefined;
+    if (now >= entry.until) {
+      cache.delete(id);
+      return undefined;
+    }
+    // A counted verify of a known key must reach the portal to be counted there.
+    if (count && entry.result.keyId !== undefined) return undefined;
+    const { result } = entry;
+    if (!result.valid && result.retryAfterSeconds !== undefined)
+      return { ...result, retryAfterSeconds: Math.max(1, Math.ceil((entry.until - now) / 1000)) };
+    return result;
+  }
+
+  async function verifyKey(key: string, verify: VerifyOptions = {}): Promise<VerifyResult> {
+    if (typeof key !== 'string') throw new TypeError('verifyKey: `key` must be a string.');
+    if (verify.environment !== undefined && !ENVIRONMENTS.has(verify.environment))
+      throw new TypeError('verifyKey: `environment` must be DEVELOPMENT or PRODUCTION.');
+    if (checkFormat && parseKey(key) === null) {
+      counts.localAnswers++;
+      return { valid: false, code: 'MALFORMED' };
+    }
+    const count = verify.count !== false;
+    const id = cacheKey(key, verify.environment);
+    const now = Date.now();
+    if (cacheTtlMs > 0 || negativeCacheTtlMs > 0) {
+      const cached = fromCache(id, count, now);
+      if (cached) {
+        counts.localAnswers++;
+        return cached;
+      }
+    }
+    counts.portalRequests++;
+    const body: Record<string, unknown> = { key };
+    if (verify.environment) body.environment = verify.environment;
+    if (!count) body.count = false;
+    const result = parseVerifyResult(await transport.post('/v1/keys/verify', body));
+    const ttl = ttlOf(result, Date.now());
+    if (ttl > 0) cache.set(id, { result, until: Date.now() + ttl }, { ttl });
+    return result;
+  }
+
+  return {
+    verifyKey,
+    reportUsage: (...events) => events.forEach((event) => reporter.add(event)),
+    flush: () => reporter.flush(),
+    close: () => reporter.close(),
+    clearCache(key?: string) {
+      if (key === undefined) return cache.clear();
+      for (const environment of [undefined, 'DEVELOPMENT', 'PRODUCTION'] as const)
+        cache.delete(cacheKey(key, environment));
+    },
+    stats: () => ({ ...counts, cacheSize: cache.size, usage: reporter.stats() }),
+  };
+}
+
+/** The portal's answer checked against the contract, so a wrong answer fails here and not later. */
+export function parseVerifyResult(value: unknown): VerifyResult {
+  const v = value as Record<string, unknown> | null;
+  const bad = () =>
+    new PortalError(
+      'PORTAL_ERROR',
+      'The portal’s answer to /v1/keys/verify is not the contract’s shape.',
+      200,
+    );
+  if (!v || typeof v !== 'object') throw bad();
+  if (v.valid === true) {
+    if (
+      typeof v.keyId !== 'string' ||
+      typeof v.teamId !== 'string' ||
+      !ENVIRONMENTS.has(v.environment as string)
+    )
+      throw bad();
+    const valid = v as unknown as ValidKey;
+    return {
+      ...valid,
+      expiresAt: valid.expiresAt ?? null,
+      ratelimit: valid.ratelimit ?? null,
+      monthly: valid.monthly ?? null,
+    };
+  }
+  if (v.valid === false && VERIFY_REFUSAL_CODES.includes(v.code as RefusedKey['code']))
+    return v as unknown as RefusedKey;
+  throw bad();
+}

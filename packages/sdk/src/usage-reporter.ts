@@ -1,0 +1,197 @@
+import { PortalError } from './errors';
+import type { Transport } from './transport';
+import type { UsageEvent } from './types';
+
+export interface UsageReporterOptions {
+  /** How often buffered events are sent. Default 1000 ms. */
+  flushIntervalMs?: number;
+  /** Events per request (the portal takes at most 1,000); a full batch is sent at once. Default 1000. */
+  maxBatchSize?: number;
+  /** Events kept while the portal is away; past it new events are dropped (and counted). Default 100,000. */
+  maxBufferedEvents?: number;
+  /** First retry delay after a failed send; doubles up to maxRetryDelayMs. Default 500 ms. */
+  retryDelayMs?: number;
+  /** Default 30,000 ms. */
+  maxRetryDelayMs?: number;
+}
+
+export interface UsageReporterStats {
+  /** Events waiting to be sent. */
+  buffered: number;
+  /** Events the portal accepted. */
+  accepted: number;
+  /** Events the portal rejected (a key of no team, a status out of range). */
+  rejected: number;
+  /** Events dropped: the buffer was full, or the portal refused a whole batch (400, 401, 404). */
+  dropped: number;
+}
+
+interface UsageAnswer {
+  accepted: number;
+  rejected: { index: number; reason: string }[];
+}
+
+/**
+ * Usage events in batches to `POST /v1/usage`: every second or at a full batch, one request at a
+ * time, the batch kept and retried with exponential backoff (and jitter) while the portal is away
+ * or failing, in a bounded buffer. `close()` sends what is left.
+ */
+export class UsageReporter {
+  private buffer: UsageEvent[] = [];
+  private sending: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private notBefore = 0;
+  private closed = false;
+  private readonly counts = { accepted: 0, rejected: 0, dropped: 0 };
+  private readonly o: Required<UsageReporterOptions>;
+
+  constructor(
+    private readonly transport: Transport,
+    options: UsageReporterOptions,
+    private readonly onError: (error: PortalError) => void,
+  ) {
+    this.o = {
+      flushIntervalMs: options.flushIntervalMs ?? 1000,
+      maxBatchSize: Math.min(1000, Math.max(1, options.maxBatchSize ?? 1000)),
+      maxBufferedEvents: options.maxBufferedEvents ?? 100_000,
+      retryDelayMs: options.retryDelayMs ?? 500,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
+    };
+  }
+
+  add(event: UsageEvent): void {
+    if (this.closed || this.buffer.length >= this.o.maxBufferedEvents) {
+      this.drop(1, this.closed ? 'the reporter is closed' : 'the usage buffer is full');
+      return;
+    }
+    this.buffer.push(event);
+    // The timer starts with the first event, so an idle client holds no timer at all.
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.tick(), this.o.flushIntervalMs);
+      this.timer.unref();
+    }
+    if (this.buffer.length >= this.o.maxBatchSize) void this.tick();
+  }
+
+  stats(): UsageReporterStats {
+    return { buffered: this.buffer.length, ...this.counts };
+  }
+
+  /**
+   * Sends everything buffered now, retrying a failed batch up to `attempts` times (with backoff);
+   * rejects with the last PortalError when events are still left after that.
+   */
+  async flush({ attempts = 3 }: { attempts?: number } = {}): Promise<void> {
+    let failures = 0;
+    for (;;) {
+      if (this.sending) await this.sending;
+      if (this.buffer.length === 0) return;
+      try {
+        await this.send();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        if (!(error instanceof PortalError) || !error.retryable || failures >= attempts)
+          throw error;
+        await sleep(this.backoff(failures));
+      }
+    }
+  }
+
+  /** Stops the timer and sends what is left (see flush); later events are dropped. */
+  async close(options?: { attempts?: number }): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.flush(options);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.sending || this.buffer.length === 0 || Date.now() < this.notBefore) return;
+    try {
+      await this.send();
+      // More than a batch waiting: go on without waiting for the next tick.
+      if (this.buffer.length >= this.o.maxBatchSize) void this.tick();
+    } catch (error) {
+      if (!(error instanceof PortalError)) throw error;
+      this.onError(error);
+      if (error.retryable) {
+        this.failures++;
+        this.notBefore = Date.now() + this.backoff(this.failures);
+      }
+    }
+  }
+
+  /** One batch from the head of the buffer; removed once the portal answered (or refused it whole). */
+  private send(): Promise<void> {
+    const batch = this.buffer.slice(0, this.o.maxBatchSize);
+    const run = (async () => {
+      try {
+        const answer = parseAnswer(await this.transport.post('/v1/usage', { events: batch }));
+        this.buffer.splice(0, batch.length);
+        this.failures = 0;
+        this.notBefore = 0;
+        this.counts.accepted += answer.accepted;
+        this.counts.rejected += answer.rejected.length;
+        if (answer.rejected.length > 0)
+          this.onError(
+            new PortalError(
+              'USAGE_REJECTED',
+              `The portal rejected ${answer.rejected.length} of ${batch.length} usage events: ${answer.rejected
+                .slice(0, 3)
+                .map((r) => `#${r.index} ${r.reason}`)
+                .join('; ')}`,
+              200,
+            ),
+          );
+      } catch (error) {
+        // A batch the portal will never take (bad shape, token refused, /v1/ off) is dropped, not retried forever.
+        if (error instanceof PortalError && !error.retryable) {
+          this.buffer.splice(0, batch.length);
+          this.counts.dropped += batch.length;
+        }
+        throw error;
+      }
+    })();
+    this.sending = run.then(
+      () => {
+        this.sending = null;
+      },
+      () => {
+        this.sending = null;
+      },
+    );
+    return run;
+  }
+
+  private backoff(failures: number): number {
+    const base = Math.min(this.o.maxRetryDelayMs, this.o.retryDelayMs * 2 ** (failures - 1));
+    return base / 2 + Math.random() * (base / 2);
+  }
+
+  private drop(n: number, why: string): void {
+    this.counts.dropped += n;
+    // One report per power of two, so a long outage does not flood the log.
+    if ((this.counts.dropped & (this.counts.dropped - 1)) === 0)
+      this.onError(
+        new PortalError(
+          'USAGE_DROPPED',
+          `Usage events dropped (${this.counts.dropped} so far): ${why}.`,
+        ),
+      );
+  }
+}
+
+function parseAnswer(value: unknown): UsageAnswer {
+  const v = value as Partial<UsageAnswer> | null;
+  if (!v || typeof v.accepted !== 'number' || !Array.isArray(v.rejected))
+    throw new PortalError(
+      'PORTAL_ERROR',
+      'The portal’s answer to /v1/usage is not the contract’s shape.',
+      200,
+    );
+  return v as UsageAnswer;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

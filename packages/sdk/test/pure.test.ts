@@ -1,0 +1,189 @@
+// The parts that need no portal: the key format, the key's place in a request, the refusals'
+// statuses and headers, and the client's checks of its options and of the portal's answers.
+import { randomInt } from 'node:crypto';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { crc32, parseKey } from '../src/key-format';
+import { keyFromHeaders } from '../src/middleware';
+import { rateLimitHeaders, refusalBody, refusalOf } from '../src/refusals';
+import { createPortalClient, parseVerifyResult, PortalError, VERIFY_REFUSAL_CODES } from '../src';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** A key made as the portal makes it, with zlib's CRC-32 (an implementation other than the SDK's). */
+function makeKey(prefix: 'ppk_test_' | 'ppk_live_'): string {
+  let random = '';
+  for (let i = 0; i < 32; i++) random += ALPHABET[randomInt(62)];
+  const body = prefix + random;
+  let sum = '';
+  let rest = zlibCrc32(body);
+  for (let i = 0; i < 6; i++) {
+    sum = ALPHABET[rest % 62]! + sum;
+    rest = Math.floor(rest / 62);
+  }
+  return body + sum;
+}
+
+describe('key format', () => {
+  it('computes the same CRC-32 as zlib', () => {
+    for (const text of ['', 'abc', 'ppk_live_0123456789abcdefABCDEF0123456789', 'é∂ƒ']) {
+      expect(crc32(text)).toBe(zlibCrc32(text));
+    }
+  });
+
+  it('accepts well-formed keys and names their environment', () => {
+    for (let i = 0; i < 50; i++) {
+      expect(parseKey(makeKey('ppk_live_'))).toBe('PRODUCTION');
+      expect(parseKey(makeKey('ppk_test_'))).toBe('DEVELOPMENT');
+    }
+  });
+
+  it('refuses a wrong checksum, a changed character, a wrong prefix or length', () => {
+    const key = makeKey('ppk_live_');
+    const last = key.at(-1) === 'a' ? 'b' : 'a';
+    expect(parseKey(key.slice(0, -1) + last)).toBeNull();
+    const middle = key[20] === 'a' ? 'b' : 'a';
+    expect(parseKey(key.slice(0, 20) + middle + key.slice(21))).toBeNull();
+    expect(parseKey(key.replace('ppk_live_', 'ppk_prod_'))).toBeNull();
+    expect(parseKey(key + 'x')).toBeNull();
+    expect(parseKey('')).toBeNull();
+    expect(parseKey('Bearer ' + key)).toBeNull();
+  });
+});
+
+describe('keyFromHeaders', () => {
+  const key = 'ppk_live_x';
+  it.each([
+    [{ authorization: `Bearer ${key}` }, key],
+    [{ authorization: `bearer   ${key} ` }, key],
+    [{ 'x-api-key': ` ${key} ` }, key],
+    [{ 'x-api-key': [key, 'other'] as unknown as string }, key],
+    [{ authorization: `Bearer ${key}`, 'x-api-key': 'other' }, key],
+    [{ authorization: 'Basic dXNlcjpwYXNz', 'x-api-key': key }, key],
+    [{ authorization: 'Basic dXNlcjpwYXNz' }, undefined],
+    [{ authorization: 'Bearer' }, undefined],
+    [{ authorization: 'Bearer a b' }, undefined],
+    [{ 'x-api-key': '  ' }, undefined],
+    [{}, undefined],
+  ])('%j → %s', (headers, expected) => {
+    expect(keyFromHeaders(headers)).toBe(expected);
+  });
+});
+
+describe('refusals (the gateway’s statuses and headers)', () => {
+  it.each(['MALFORMED', 'NOT_FOUND', 'REVOKED', 'EXPIRED'] as const)(
+    '%s is 401 UNAUTHENTICATED',
+    (code) => {
+      const r = refusalOf({ valid: false, code });
+      expect(r.status).toBe(401);
+      expect(r.code).toBe('UNAUTHENTICATED');
+      expect(r.headers['WWW-Authenticate']).toBe('Bearer');
+      expect(JSON.parse(refusalBody(r))).toEqual({
+        error: { code: 'UNAUTHENTICATED', message: expect.any(String) },
+      });
+    },
+  );
+
+  it('WRONG_ENVIRONMENT is 403 FORBIDDEN', () => {
+    expect(refusalOf({ valid: false, code: 'WRONG_ENVIRONMENT', keyId: 'k' })).toMatchObject({
+      status: 403,
+      code: 'FORBIDDEN',
+    });
+  });
+
+  it.each(['RATE_LIMITED', 'QUOTA_EXCEEDED'] as const)(
+    '%s is 429 with Retry-After and RateLimit-*',
+    (code) => {
+      const r = refusalOf({ valid: false, code, keyId: 'k', retryAfterSeconds: 42.2 });
+      expect(r).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+      expect(r.headers).toEqual({
+        'Retry-After': '43',
+        'RateLimit-Remaining': '0',
+        'RateLimit-Reset': '43',
+      });
+    },
+  );
+
+  it('RateLimit-* of a valid key: the per-minute window wins over the month', () => {
+    const valid = {
+      valid: true as const,
+      keyId: 'k',
+      teamId: 't',
+      environment: 'PRODUCTION' as const,
+      expiresAt: null,
+      ratelimit: { limit: 10, remaining: 7, resetSeconds: 31 },
+      monthly: { limit: 1000, remaining: 900 },
+    };
+    expect(rateLimitHeaders(valid)).toEqual({
+      'RateLimit-Limit': '10',
+      'RateLimit-Remaining': '7',
+      'RateLimit-Reset': '31',
+    });
+    const monthOnly = { ...valid, ratelimit: null };
+    expect(rateLimitHeaders(monthOnly, new Date('2026-01-31T23:59:00Z'))).toEqual({
+      'RateLimit-Limit': '1000',
+      'RateLimit-Remaining': '900',
+      'RateLimit-Reset': '60',
+    });
+    expect(rateLimitHeaders({ ...valid, ratelimit: null, monthly: null })).toEqual({});
+  });
+});
+
+describe('createPortalClient', () => {
+  it('refuses a client without a URL or a service token', () => {
+    expect(() => createPortalClient({ url: 'portal.local', serviceToken: 'x' })).toThrow(TypeError);
+    expect(() => createPortalClient({ url: 'http://portal.local', serviceToken: '' })).toThrow(
+      TypeError,
+    );
+  });
+
+  it('answers MALFORMED for a string that is not a key, without a request', async () => {
+    const client = createPortalClient({ url: 'http://127.0.0.1:9', serviceToken: 'x'.repeat(32) });
+    await expect(client.verifyKey('not-a-key')).resolves.toEqual({
+      valid: false,
+      code: 'MALFORMED',
+    });
+    expect(client.stats()).toMatchObject({ localAnswers: 1, portalRequests: 0 });
+  });
+
+  it('a portal that cannot be reached is a PortalError PORTAL_UNREACHABLE', async () => {
+    // Port 9 (discard) is closed on this machine: the connection is refused.
+    const client = createPortalClient({ url: 'http://127.0.0.1:9', serviceToken: 'x'.repeat(32) });
+    const error = await client.verifyKey(makeKey('ppk_live_')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PortalError);
+    expect(error).toMatchObject({ code: 'PORTAL_UNREACHABLE', status: undefined, retryable: true });
+  });
+});
+
+describe('parseVerifyResult', () => {
+  it('takes every refusal code of the contract', () => {
+    for (const code of VERIFY_REFUSAL_CODES)
+      expect(parseVerifyResult({ valid: false, code })).toEqual({ valid: false, code });
+  });
+
+  it('fills absent limits with null', () => {
+    expect(
+      parseVerifyResult({ valid: true, keyId: 'k', teamId: 't', environment: 'PRODUCTION' }),
+    ).toEqual({
+      valid: true,
+      keyId: 'k',
+      teamId: 't',
+      environment: 'PRODUCTION',
+      expiresAt: null,
+      ratelimit: null,
+      monthly: null,
+    });
+  });
+
+  it.each([null, 'x', {}, { valid: true }, { valid: false, code: 'NOPE' }, { valid: 'yes' }])(
+    'refuses %j as PORTAL_ERROR',
+    (value) => {
+      let thrown: unknown;
+      try {
+        parseVerifyResult(value);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toMatchObject({ name: 'PortalError', code: 'PORTAL_ERROR' });
+    },
+  );
+});
