@@ -18,6 +18,8 @@ export interface Config {
   mailOutbox: boolean;
   mailFrom: string;
   publicUrl: string;
+  /** Where partners call the provider's API with their keys (the gateway), shown on each key's page. */
+  gatewayPublicUrl: string | null;
   jwtSecret: Uint8Array;
   sessionTtlHours: number;
   invitationsPerHour: number;
@@ -64,6 +66,7 @@ const schema = z.object({
   MAIL_OUTBOX: z.enum(['true', 'false']).default('false'),
   MAIL_FROM: z.string().min(3).default('Partner Portal <no-reply@localhost>'),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
+  GATEWAY_PUBLIC_URL: url(['http:', 'https:']).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   USAGE_MINUTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(14),
   INVITATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(50),
@@ -132,6 +135,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailOutbox: !e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    gatewayPublicUrl: e.GATEWAY_PUBLIC_URL?.replace(/\/+$/, '') ?? null,
     jwtSecret: new TextEncoder().encode(e.JWT_SECRET ?? developmentSecret(dataDir)),
     sessionTtlHours: e.SESSION_TTL_HOURS,
     invitationsPerHour: e.INVITATIONS_PER_HOUR,

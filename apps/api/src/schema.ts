@@ -10,6 +10,7 @@ import {
   AuditApiKeyResolver,
   TeamApiKeysResolver,
 } from './modules/api-keys/api-keys.resolver';
+import { ApiAccessResolver } from './modules/api-keys/api-access.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import {
   ApiKeyUsageResolver,
@@ -33,6 +34,7 @@ export const resolvers = [
   ApiKeysResolver,
   TeamApiKeysResolver,
   AuditApiKeyResolver,
+  ApiAccessResolver,
   TeamUsageResolver,
   ApiKeyUsageResolver,
   UsageTicksResolver,

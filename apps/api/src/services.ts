@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { Database } from './core/db/database';
+import { sqlClient } from './core/db/sql-client';
 import type { Redis } from 'ioredis';
 import type { Live } from './core/live';
 import { Revocations } from './core/revocations';
@@ -53,10 +54,8 @@ export function createServices(infra: Infrastructure): Services {
   const revocations = new Revocations(live);
   const access = new TeamAccess(db, clock, logger);
   const audit = new AuditService(db, clock);
-  const apiKeyAuth = new ApiKeyAuthenticator(db, clock, revocations, limits, logger);
-  const apiKeys = new ApiKeysService({ db, clock, audit, access, authenticator: apiKeyAuth });
-  const usageStore = new SqlUsageStore(db);
-  const usage = new UsageService({ store: usageStore, access, apiKeys, live, clock });
+  const sql = sqlClient(db);
+  const usageStore = new SqlUsageStore(db, sql);
   const usageRecorder = new UsageRecorder({
     store: usageStore,
     clock,
@@ -64,6 +63,31 @@ export function createServices(infra: Infrastructure): Services {
     minuteRetentionDays: config.usageMinuteRetentionDays,
     onTick: (delta) => usage.publish(delta),
   });
+  const keyLimits = new KeyLimits({
+    redis,
+    prefix: config.redisPrefix,
+    clock,
+    store: usageStore,
+    recorder: usageRecorder,
+  });
+  const apiKeyAuth = new ApiKeyAuthenticator({
+    sql,
+    clock,
+    revocations,
+    limits,
+    keyLimits,
+    recorder: usageRecorder,
+    logger,
+  });
+  const apiKeys = new ApiKeysService({
+    db,
+    clock,
+    audit,
+    access,
+    authenticator: apiKeyAuth,
+    gatewayUrl: config.gatewayPublicUrl,
+  });
+  const usage = new UsageService({ store: usageStore, access, apiKeys, live, clock });
   return {
     accounts: new AccountsService({
       db,
@@ -93,7 +117,7 @@ export function createServices(infra: Infrastructure): Services {
     usage,
     usageRecorder,
     revocations,
-    keyLimits: new KeyLimits(redis, config.redisPrefix, clock, usageStore, usageRecorder),
+    keyLimits,
     invitations: new InvitationsService({
       db,
       clock,

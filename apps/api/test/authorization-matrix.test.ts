@@ -118,6 +118,12 @@ const TABLE: Record<string, Row> = {
     }),
     check: (value, _cell, w) => has(value, 'id', w.keys.dev.id),
   },
+  'Query.apiAccess': {
+    access: 'public',
+    roles: ALL_OK,
+    operation: () => ({ query: `{ apiAccess { gatewayUrl } }`, variables: {} }),
+    check: (value) => has(value, 'gatewayUrl', null),
+  },
   'Query.invitationPreview': {
     access: 'public',
     roles: ALL_OK,

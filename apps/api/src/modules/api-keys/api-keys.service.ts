@@ -19,11 +19,18 @@ export interface ApiKeysDeps {
   audit: AuditService;
   access: TeamAccess;
   authenticator: ApiKeyAuthenticator;
+  /** GATEWAY_PUBLIC_URL: where partners call the provider's API with their keys. */
+  gatewayUrl: string | null;
 }
 
 /** Keys of a team: created once-shown, rotated with a grace period, revoked at once; every change audited. */
 export class ApiKeysService {
   constructor(private readonly deps: ApiKeysDeps) {}
+
+  /** How partners call the provider's API with a key: public, it holds no secret. */
+  access(): { gatewayUrl: string | null } {
+    return { gatewayUrl: this.deps.gatewayUrl };
+  }
 
   status(key: ApiKey): KeyStatus {
     return keyStatus(key, this.deps.clock.now());
