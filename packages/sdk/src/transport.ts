@@ -68,8 +68,13 @@ export class Transport {
         `The portal answered 404 for ${path}: it runs without SERVICE_TOKENS, or the URL is not the portal's.`,
         404,
       );
-    if (res.status === 400)
-      throw new PortalError('BAD_REQUEST', `The portal refused the request: ${excerpt(text)}`, 400);
+    // 400, 405, 413…: this request will never be taken as it is; 429 and 5xx may pass later.
+    if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429)
+      throw new PortalError(
+        'BAD_REQUEST',
+        `The portal refused the request (${res.status}): ${excerpt(text)}`,
+        res.status,
+      );
     throw new PortalError(
       'PORTAL_ERROR',
       `The portal answered ${res.status} to ${path}: ${excerpt(text)}`,

@@ -1,27 +1,14 @@
 // The parts that need no portal: the key format, the key's place in a request, the refusals'
 // statuses and headers, and the client's checks of its options and of the portal's answers.
-import { randomInt } from 'node:crypto';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { crc32, parseKey } from '../src/key-format';
 import { keyFromHeaders } from '../src/middleware';
 import { rateLimitHeaders, refusalBody, refusalOf } from '../src/refusals';
+import { wellFormedKey } from './support/keys';
+import { freePort } from './support/portal';
 import { createPortalClient, parseVerifyResult, PortalError, VERIFY_REFUSAL_CODES } from '../src';
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-
-/** A key made as the portal makes it, with zlib's CRC-32 (an implementation other than the SDK's). */
-function makeKey(prefix: 'ppk_test_' | 'ppk_live_'): string {
-  let random = '';
-  for (let i = 0; i < 32; i++) random += ALPHABET[randomInt(62)];
-  const body = prefix + random;
-  let sum = '';
-  let rest = zlibCrc32(body);
-  for (let i = 0; i < 6; i++) {
-    sum = ALPHABET[rest % 62]! + sum;
-    rest = Math.floor(rest / 62);
-  }
-  return body + sum;
-}
+const makeKey = wellFormedKey;
 
 describe('key format', () => {
   it('computes the same CRC-32 as zlib', () => {
@@ -146,8 +133,10 @@ describe('createPortalClient', () => {
   });
 
   it('a portal that cannot be reached is a PortalError PORTAL_UNREACHABLE', async () => {
-    // Port 9 (discard) is closed on this machine: the connection is refused.
-    const client = createPortalClient({ url: 'http://127.0.0.1:9', serviceToken: 'x'.repeat(32) });
+    const client = createPortalClient({
+      url: `http://127.0.0.1:${await freePort()}`,
+      serviceToken: 'x'.repeat(32),
+    });
     const error = await client.verifyKey(makeKey('ppk_live_')).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PortalError);
     expect(error).toMatchObject({ code: 'PORTAL_UNREACHABLE', status: undefined, retryable: true });

@@ -1,0 +1,150 @@
+// Usage reports against the real portal: batches of at most 1,000, sent every second or at once
+// when a batch is full, kept and retried with backoff while the portal is away, bounded, and
+// flushed on close. The proxy in front of the portal plays the outage and sees each batch.
+import { createPortalClient, type PortalClientOptions, type PortalError } from '../src';
+import {
+  createKey,
+  createOwner,
+  expectUsage,
+  SERVICE_TOKEN,
+  startPortal,
+  type Owner,
+  type Portal,
+  type TestKey,
+} from './support/portal';
+import { startProxy, type Proxy } from './support/proxy';
+
+let portal: Portal;
+let proxy: Proxy;
+let owner: Owner;
+
+beforeAll(async () => {
+  portal = await startPortal();
+  proxy = await startProxy(portal.url);
+  owner = await createOwner(portal.url);
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  await portal?.stop();
+});
+
+beforeEach(() => {
+  proxy.mode = 'pass';
+  proxy.reset();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function reporter(options: Partial<PortalClientOptions> = {}) {
+  const errors: PortalError[] = [];
+  const client = createPortalClient({
+    url: proxy.url,
+    serviceToken: SERVICE_TOKEN,
+    onError: (e) => errors.push(e),
+    ...options,
+  });
+  return { client, errors };
+}
+
+const events = (key: TestKey, n: number, status = 200) =>
+  Array.from({ length: n }, () => ({ keyId: key.id, status, latencyMs: 3 }));
+
+it('sends every second without being asked', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client } = reporter();
+  client.reportUsage(...events(key, 5), ...events(key, 2, 404));
+  await sleep(1400);
+  expect(proxy.batches).toEqual([7]);
+  expect(client.stats().usage).toEqual({ buffered: 0, accepted: 7, rejected: 0, dropped: 0 });
+  expect(await expectUsage(portal.url, owner, key, { 200: 5, 404: 2 })).toEqual({ 200: 5, 404: 2 });
+  await client.close();
+});
+
+it('a full batch of 1,000 goes at once; more is split into batches of at most 1,000', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
+  client.reportUsage(...events(key, 1000));
+  // Sent long before the 60 s interval (a 1,000-event batch takes the portal a moment).
+  for (let i = 0; i < 40 && proxy.batches.length === 0; i++) await sleep(50);
+  expect(proxy.batches).toEqual([1000]);
+  client.reportUsage(...events(key, 1500));
+  await client.flush();
+  expect(proxy.batches).toEqual([1000, 1000, 500]);
+  expect(await expectUsage(portal.url, owner, key, { 200: 2500 })).toEqual({ 200: 2500 });
+  await client.close();
+});
+
+it('keeps the events while the portal is away, retries with backoff, and delivers each once', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client, errors } = reporter({ usage: { flushIntervalMs: 100, retryDelayMs: 200 } });
+  proxy.mode = 'down';
+  client.reportUsage(...events(key, 10));
+  await sleep(1200);
+  expect(client.stats().usage).toMatchObject({ buffered: 10, accepted: 0 });
+  const failures = errors.filter((e) => e.code === 'PORTAL_UNREACHABLE').length;
+  // Every 100 ms a tick, but attempts back off (200, 400, 800 ms…): a handful, not a dozen.
+  expect(failures).toBeGreaterThanOrEqual(2);
+  expect(failures).toBeLessThanOrEqual(5);
+  proxy.mode = 'error';
+  client.reportUsage(...events(key, 5, 503));
+  await sleep(1000);
+  expect(client.stats().usage.buffered).toBe(15);
+  proxy.mode = 'pass';
+  await client.close();
+  expect(client.stats().usage).toEqual({ buffered: 0, accepted: 15, rejected: 0, dropped: 0 });
+  expect(await expectUsage(portal.url, owner, key, { 200: 10, 503: 5 })).toEqual({
+    200: 10,
+    503: 5,
+  });
+});
+
+it('the buffer is bounded: past it, events are dropped and counted', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client, errors } = reporter({ usage: { flushIntervalMs: 60_000, maxBufferedEvents: 5 } });
+  client.reportUsage(...events(key, 8));
+  expect(client.stats().usage).toMatchObject({ buffered: 5, dropped: 3 });
+  expect(errors.map((e) => e.code)).toContain('USAGE_DROPPED');
+  await client.close();
+  expect(await expectUsage(portal.url, owner, key, { 200: 5 })).toEqual({ 200: 5 });
+});
+
+it('events the portal rejects (a key of no team, a status out of range) are counted apart; the rest land', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client, errors } = reporter();
+  client.reportUsage(
+    { keyId: key.id, status: 200 },
+    { keyId: 'no-such-key', status: 200 },
+    { keyId: key.id, status: 999 },
+    { keyId: key.id, status: 201 },
+  );
+  await client.flush();
+  expect(client.stats().usage).toEqual({ buffered: 0, accepted: 2, rejected: 2, dropped: 0 });
+  expect(errors.map((e) => e.code)).toEqual(['USAGE_REJECTED']);
+  expect(errors[0]?.message).toMatch(/#1 .*#2 /);
+  await client.close();
+  expect(await expectUsage(portal.url, owner, key, { 200: 1, 201: 1 })).toEqual({ 200: 1, 201: 1 });
+});
+
+it('flush() gives up after a few tries with the PortalError; close() after it drops later events', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client } = reporter({ usage: { flushIntervalMs: 60_000, retryDelayMs: 50 } });
+  client.reportUsage(...events(key, 2));
+  proxy.mode = 'error';
+  await expect(client.flush()).rejects.toMatchObject({ code: 'PORTAL_ERROR', status: 500 });
+  expect(client.stats().usage.buffered).toBe(2);
+  proxy.mode = 'pass';
+  await client.close();
+  client.reportUsage(...events(key, 1));
+  expect(client.stats().usage).toEqual({ buffered: 0, accepted: 2, rejected: 0, dropped: 1 });
+});
+
+it('a wrong service token drops the batch instead of retrying it forever', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client, errors } = reporter({ serviceToken: 'y'.repeat(40) });
+  client.reportUsage(...events(key, 3));
+  await expect(client.flush()).rejects.toMatchObject({ code: 'SERVICE_TOKEN_REJECTED' });
+  expect(client.stats().usage).toMatchObject({ buffered: 0, dropped: 3 });
+  void errors;
+  await client.close();
+});
