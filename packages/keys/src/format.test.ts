@@ -1,4 +1,4 @@
-import { checksum, generateApiKey, parseApiKey } from './key-format';
+import { checksum, generateApiKey, parseApiKey } from './format';
 
 describe('API key format', () => {
   it('names the environment in the prefix and carries at least 128 random bits', () => {

@@ -12,7 +12,7 @@ import { LRUCache } from 'lru-cache';
 import type { Config } from '../config';
 import type { Principal } from '../core/auth/principal';
 import { looksLikeApiKey } from '../modules/api-keys/key-format';
-import { KeyRefused } from '../modules/api-keys/api-key-authenticator';
+import { statusOf } from '@partner-portal/keys';
 import { AppError, ErrorCode } from '../core/errors';
 import {
   costError,
@@ -108,39 +108,42 @@ export class Gate {
    * for API keys: the operation is metered, and held to the key's limits.
    */
   async enter(credentials: Credentials, ip: string, startedAt: number): Promise<Entry> {
-    let principal: Principal | null;
+    let key: string | null;
     try {
-      principal = await this.authenticate(credentials, ip);
+      key = presentedKey(credentials);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      // A revoked or expired key is still its team's: the refusal counts in that team's usage.
-      const ticket =
-        error instanceof KeyRefused && error.key
-          ? this.meter(error.key.id, error.key.teamId, startedAt)
-          : null;
-      const status = error.code === ErrorCode.RATE_LIMITED ? 429 : 401;
-      return { ok: false, status, error, ticket, headers: retryAfter(error) };
+      return { ok: false, status: 401, error, ticket: null, headers: {} };
     }
-    if (principal?.kind !== 'apiKey') return { ok: true, principal, ticket: null, headers: {} };
-
-    const ticket = this.meter(principal.keyId, principal.teamId, startedAt);
-    if (principal.rateLimitPerMinute === null && principal.monthlyRequestLimit === null)
-      return { ok: true, principal, ticket, headers: {} };
-    const verdict = await this.services.keyLimits.check({
-      id: principal.keyId,
-      rateLimitPerMinute: principal.rateLimitPerMinute,
-      monthlyRequestLimit: principal.monthlyRequestLimit,
-    });
-    if (verdict.allowed) return { ok: true, principal, ticket, headers: verdict.headers };
+    if (key === null) {
+      try {
+        const principal = await this.authenticate(credentials, ip);
+        return { ok: true, principal, ticket: null, headers: {} };
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        const status = error.code === ErrorCode.RATE_LIMITED ? 429 : 401;
+        return { ok: false, status, error, ticket: null, headers: retryAfter(error) };
+      }
+    }
+    // An API key: the core verifies it and takes a request from its limits; the outcome is
+    // mapped here. A known key's refusal (revoked, expired, limited) still counts in its usage.
+    const auth = this.services.apiKeyAuth;
+    const outcome = await auth.verify(key, ip);
+    const ticket = outcome.key ? this.meter(outcome.key.id, outcome.key.teamId, startedAt) : null;
+    if (outcome.valid)
+      return {
+        ok: true,
+        principal: auth.principalOf(outcome.key),
+        ticket,
+        headers: outcome.limits.headers,
+      };
+    const error = auth.refusal(outcome);
     return {
       ok: false,
-      status: 429,
-      error: AppError.rateLimited(
-        verdict.message ?? 'Too many requests.',
-        verdict.retryAfterSeconds ?? 1,
-      ),
+      status: statusOf(outcome) === 429 ? 429 : 401,
+      error,
       ticket,
-      headers: verdict.headers,
+      headers: 'limits' in outcome ? outcome.limits.headers : retryAfter(error),
     };
   }
 
@@ -149,16 +152,9 @@ export class Gate {
    * A credential that is present but not valid is refused, never ignored.
    */
   authenticate(credentials: Credentials, ip: string): Promise<Principal | null> {
-    const bearer = bearerToken(credentials.authorization);
-    const apiKey = credentials.apiKey?.trim() || null;
-    if (bearer !== null && apiKey !== null) {
-      throw new AppError(
-        ErrorCode.UNAUTHENTICATED,
-        'Send one credential: either Authorization or X-API-Key.',
-      );
-    }
-    const key = apiKey ?? (bearer !== null && looksLikeApiKey(bearer) ? bearer : null);
+    const key = presentedKey(credentials);
     if (key !== null) return this.services.apiKeyAuth.authenticate(key, ip);
+    const bearer = bearerToken(credentials.authorization);
     if (bearer === null) return Promise.resolve(null);
     return this.services.accounts.authenticate(bearer);
   }
@@ -253,6 +249,19 @@ function refused(errors: GraphQLError[]): Admission {
 function retryAfter(error: AppError): Record<string, string> {
   const seconds = error.extensions.retryAfterSeconds;
   return typeof seconds === 'number' ? { 'Retry-After': String(seconds) } : {};
+}
+
+/** The API key presented (`X-API-Key`, or `Bearer ppk_…`), or null; two credentials are refused. */
+function presentedKey(credentials: Credentials): string | null {
+  const bearer = bearerToken(credentials.authorization);
+  const apiKey = credentials.apiKey?.trim() || null;
+  if (bearer !== null && apiKey !== null) {
+    throw new AppError(
+      ErrorCode.UNAUTHENTICATED,
+      'Send one credential: either Authorization or X-API-Key.',
+    );
+  }
+  return apiKey ?? (bearer !== null && looksLikeApiKey(bearer) ? bearer : null);
 }
 
 /** `Bearer <token>` → the token; no header → null; anything else is refused. */

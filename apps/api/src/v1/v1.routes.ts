@@ -11,6 +11,7 @@ import type { Config } from '../config';
 import type { Clock } from '../core/clock';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../core/errors';
 import type { Services } from '../services';
+import { statusOf, type Verification } from '@partner-portal/keys';
 import { parseUsageEvents, parseVerifyBody, type UsageEvent } from './v1.inputs';
 
 /**
@@ -103,72 +104,46 @@ function json(limit: string): RequestHandler[] {
 
 /** One verification: takes a request from the key's limits and, unless `count: false`, counts it. */
 function verify({ services }: V1Deps): RequestHandler {
+  const auth = services.apiKeyAuth;
   return (req, res, next) => {
     const startedAt = performance.now();
     const body = parseVerifyBody(req.body);
     if (!body.ok) return reply(res, 400, error('BAD_USER_INPUT', body.message));
     const { key: secret, environment, count } = body.value;
-    const countAs = (key: { id: string; teamId: string }, status: number) => {
-      if (count)
-        services.usageRecorder.record({
-          apiKeyId: key.id,
-          teamId: key.teamId,
-          status,
-          failed: status >= 400,
-          latencyMs: performance.now() - startedAt,
-        });
-    };
-    services.apiKeyAuth
-      .verify(secret)
-      .then(async (outcome) => {
-        if (!outcome.valid) {
-          if ('key' in outcome) {
-            countAs(outcome.key, 401);
-            return reply(res, 200, {
-              valid: false,
-              code: outcome.code,
-              keyId: outcome.key.id,
-              teamId: outcome.key.teamId,
-            });
-          }
-          return reply(res, 200, { valid: false, code: outcome.code });
-        }
-        const key = outcome.key;
-        const known = { keyId: key.id, teamId: key.teamId };
-        if (environment !== undefined && environment !== String(key.environment)) {
-          countAs(key, 401);
-          return reply(res, 200, { valid: false, code: 'WRONG_ENVIRONMENT', ...known });
-        }
-        const verdict =
-          key.rateLimitPerMinute === null && key.monthlyRequestLimit === null
-            ? undefined
-            : await services.keyLimits.check({
-                id: key.id,
-                rateLimitPerMinute: key.rateLimitPerMinute,
-                monthlyRequestLimit: key.monthlyRequestLimit,
-              });
-        if (verdict && !verdict.allowed) {
-          countAs(key, 429);
-          return reply(res, 200, {
-            valid: false,
-            code: verdict.code ?? 'RATE_LIMITED',
-            ...known,
-            retryAfterSeconds: verdict.retryAfterSeconds ?? 1,
-          });
-        }
-        countAs(key, 200);
-        reply(res, 200, {
-          valid: true,
-          ...known,
-          environment: key.environment,
-          expiresAt: key.expiresAt?.toISOString() ?? null,
-          ratelimit: verdict?.perMinute ?? null,
-          monthly: verdict?.monthly
-            ? { limit: verdict.monthly.limit, remaining: verdict.monthly.remaining }
-            : null,
-        });
+    // No client address: the caller is a service asking for its clients, so the unknown-key limit
+    // per address does not apply (the negative cache still keeps repeats off the database).
+    auth
+      .verify(secret, undefined, environment ? { environment } : {})
+      .then((outcome) => {
+        if (outcome.key && count)
+          auth.verifier.count(outcome.key, statusOf(outcome), performance.now() - startedAt);
+        reply(res, 200, verifyAnswer(outcome));
       })
       .catch(next);
+  };
+}
+
+/** The contract's answer for an outcome of the core. */
+export function verifyAnswer(outcome: Verification): Record<string, unknown> {
+  if (outcome.valid) {
+    const { key, limits } = outcome;
+    return {
+      valid: true,
+      keyId: key.id,
+      teamId: key.teamId,
+      environment: key.environment,
+      expiresAt: key.expiresAt?.toISOString() ?? null,
+      ratelimit: limits.perMinute,
+      monthly: limits.monthly
+        ? { limit: limits.monthly.limit, remaining: limits.monthly.remaining }
+        : null,
+    };
+  }
+  return {
+    valid: false,
+    code: outcome.code,
+    ...(outcome.key ? { keyId: outcome.key.id, teamId: outcome.key.teamId } : {}),
+    ...('retryAfterSeconds' in outcome ? { retryAfterSeconds: outcome.retryAfterSeconds } : {}),
   };
 }
 

@@ -1,16 +1,8 @@
+import { SqlUsageWriter, type SqlClient, type UsageCell } from '@partner-portal/keys';
 import type { Database } from '../../core/db/database';
+import { sqlClient } from '../../core/db/sql-client';
 
-/** One aggregated cell: requests of one key in one bucket with one HTTP status. */
-export interface UsageCell {
-  apiKeyId: string;
-  teamId: string;
-  /** Whole minutes since the epoch. */
-  minute: number;
-  status: number;
-  requests: number;
-  errors: number;
-  latencyMs: number;
-}
+export type { UsageCell } from '@partner-portal/keys';
 
 export type Grain = 'minute' | 'hour';
 
@@ -43,65 +35,22 @@ export interface UsageStore {
   pruneMinutes(before: number): Promise<number>;
 }
 
-const CHUNK = 500;
-
+/**
+ * The portal's usage store: the writes (batched upserts, the monthly count) are the shared core's
+ * SqlUsageWriter, the same the gateway writes with; the reads for charts live here.
+ */
 export class SqlUsageStore implements UsageStore {
-  constructor(private readonly db: Database) {}
+  private readonly writer: SqlUsageWriter;
 
-  async add(cells: UsageCell[]): Promise<void> {
-    if (cells.length === 0) return;
-    const hours = new Map<string, UsageCell & { hour: number }>();
-    for (const c of cells) {
-      const hour = Math.floor(c.minute / 60);
-      const key = `${c.apiKeyId}|${hour}|${c.status}`;
-      const sum = hours.get(key);
-      if (sum) {
-        sum.requests += c.requests;
-        sum.errors += c.errors;
-        sum.latencyMs += c.latencyMs;
-      } else hours.set(key, { ...c, hour });
-    }
-    await this.db.transaction(async (m) => {
-      for (let i = 0; i < cells.length; i += CHUNK) {
-        const chunk = cells.slice(i, i + CHUNK);
-        await m.query(
-          this.upsert('usage_minutes', 'minute', chunk.length),
-          chunk.flatMap((c) => [
-            c.apiKeyId,
-            c.minute,
-            c.status,
-            c.teamId,
-            c.requests,
-            c.errors,
-            c.latencyMs,
-          ]),
-        );
-      }
-      const hourly = [...hours.values()];
-      for (let i = 0; i < hourly.length; i += CHUNK) {
-        const chunk = hourly.slice(i, i + CHUNK);
-        await m.query(
-          this.upsert('usage_hours', 'hour', chunk.length),
-          chunk.flatMap((c) => [
-            c.apiKeyId,
-            c.hour,
-            c.status,
-            c.teamId,
-            c.requests,
-            c.errors,
-            c.latencyMs,
-          ]),
-        );
-      }
-    });
+  constructor(
+    private readonly db: Database,
+    sql: SqlClient = sqlClient(db),
+  ) {
+    this.writer = new SqlUsageWriter(sql);
   }
 
-  private upsert(table: string, bucket: string, rows: number): string {
-    const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ');
-    const insert = `INSERT INTO ${table} (apiKeyId, ${bucket}, status, teamId, requests, errors, latencyMs) VALUES ${values}`;
-    return this.db.isMySql
-      ? `${insert} ON DUPLICATE KEY UPDATE requests = requests + VALUES(requests), errors = errors + VALUES(errors), latencyMs = latencyMs + VALUES(latencyMs)`
-      : `${insert} ON CONFLICT (apiKeyId, ${bucket}, status) DO UPDATE SET requests = requests + excluded.requests, errors = errors + excluded.errors, latencyMs = latencyMs + excluded.latencyMs`;
+  add(cells: UsageCell[]): Promise<void> {
+    return this.writer.add(cells);
   }
 
   async rows(
@@ -131,19 +80,8 @@ export class SqlUsageStore implements UsageStore {
     }));
   }
 
-  async requestsSince(apiKeyId: string, minute: number): Promise<number> {
-    // Whole hours from the hourly rollup, the partial first hour from the minutes.
-    const firstFullHour = Math.ceil(minute / 60);
-    type Sum = Array<{ n: number | string | null }>;
-    const hours: Sum = await this.db.manager.query(
-      'SELECT SUM(requests) AS n FROM usage_hours WHERE apiKeyId = ? AND hour >= ?',
-      [apiKeyId, firstFullHour],
-    );
-    const minutes: Sum = await this.db.manager.query(
-      'SELECT SUM(requests) AS n FROM usage_minutes WHERE apiKeyId = ? AND minute >= ? AND minute < ?',
-      [apiKeyId, minute, firstFullHour * 60],
-    );
-    return Number(hours[0]?.n ?? 0) + Number(minutes[0]?.n ?? 0);
+  requestsSince(apiKeyId: string, minute: number): Promise<number> {
+    return this.writer.requestsSince(apiKeyId, minute);
   }
 
   async pruneMinutes(before: number): Promise<number> {

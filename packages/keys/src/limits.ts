@@ -1,0 +1,188 @@
+import type { Redis } from 'ioredis';
+import {
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterAbstract,
+} from 'rate-limiter-flexible';
+import type { Clock, UsageCounts } from './ports';
+
+export interface LimitedKey {
+  id: string;
+  rateLimitPerMinute: number | null;
+  monthlyRequestLimit: number | null;
+}
+
+/** Where a key stands in one of its windows, after this request. */
+export interface WindowState {
+  limit: number;
+  remaining: number;
+  resetSeconds: number;
+}
+
+export interface LimitVerdict {
+  allowed: boolean;
+  /** Which limit refused: per minute (RATE_LIMITED) or per month (QUOTA_EXCEEDED). */
+  code?: 'RATE_LIMITED' | 'QUOTA_EXCEEDED';
+  /** RateLimit-* response headers (and Retry-After when refused). */
+  headers: Record<string, string>;
+  /** The per-minute window (when the key has that limit and it was reached in the check). */
+  perMinute?: WindowState;
+  /** The calendar month (when the key has that limit). */
+  monthly?: WindowState;
+  message?: string;
+  retryAfterSeconds?: number;
+}
+
+const MONTH_TTL_SECONDS = 32 * 24 * 60 * 60;
+
+/** The first instant of the next calendar month, UTC. */
+export function nextMonthStart(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+}
+
+/**
+ * A key's own limits, checked on every keyed request: requests per minute (fixed one-minute
+ * windows) and per calendar month (UTC). The counters live in the process, or in Redis so that
+ * several API processes share one limit. A month's counter starts from what the usage store
+ * already holds, so a restart does not reset it.
+ */
+export class KeyLimits {
+  private readonly perMinute: RateLimiterAbstract;
+  private readonly monthly: RateLimiterAbstract;
+  private readonly seeded = new Set<string>();
+  private readonly monthTtl: number;
+
+  private readonly clock: Clock;
+  private readonly store: UsageCounts;
+  private readonly recorder: { unwrittenFor(apiKeyId: string): number };
+
+  /**
+   * `store`: what the rollups hold; `recorder`: what this process counted and has not written.
+   * Every process sharing one Redis and prefix shares the counters.
+   */
+  constructor(options: {
+    redis?: Redis | undefined;
+    prefix: string;
+    clock: Clock;
+    store: UsageCounts;
+    recorder: { unwrittenFor(apiKeyId: string): number };
+  }) {
+    const { redis, prefix } = options;
+    this.clock = options.clock;
+    this.store = options.store;
+    this.recorder = options.recorder;
+    const make = (name: string, duration: number, memoryDuration = duration) => {
+      const options = {
+        keyPrefix: `${prefix}key-${name}`,
+        points: Number.MAX_SAFE_INTEGER,
+        duration,
+      };
+      // In memory, a month's counter never expires (duration 0): Node timers cannot wait 32 days.
+      const memory = new RateLimiterMemory({ ...options, duration: memoryDuration });
+      return redis
+        ? new RateLimiterRedis({
+            ...options,
+            storeClient: redis,
+            useRedisPackage: false,
+            // While Redis is away, count in this process instead of failing the request.
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: memory,
+          })
+        : memory;
+    };
+    this.perMinute = make('minute', 60);
+    // In memory, a month's counter never expires (its key names the month; Node timers cannot wait
+    // 32 days); in Redis it expires after the month.
+    this.monthTtl = redis ? MONTH_TTL_SECONDS : 0;
+    this.monthly = make('month', this.monthTtl, 0);
+  }
+
+  async check(key: LimitedKey): Promise<LimitVerdict> {
+    const headers: Record<string, string> = {};
+    const now = this.clock.now();
+    let monthly: WindowState | undefined;
+
+    if (key.monthlyRequestLimit !== null) {
+      const month = `${key.id}:${now.getUTCFullYear()}-${now.getUTCMonth() + 1}`;
+      const used = await this.countMonth(key.id, month, now);
+      const resetAt = nextMonthStart(now);
+      const resetSeconds = Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000));
+      monthly = {
+        limit: key.monthlyRequestLimit,
+        remaining: Math.max(0, key.monthlyRequestLimit - used),
+        resetSeconds,
+      };
+      if (used > key.monthlyRequestLimit) {
+        return {
+          allowed: false,
+          code: 'QUOTA_EXCEEDED',
+          monthly,
+          headers: {
+            'Retry-After': String(resetSeconds),
+            'RateLimit-Limit': String(key.monthlyRequestLimit),
+            'RateLimit-Remaining': '0',
+            'RateLimit-Reset': String(resetSeconds),
+          },
+          retryAfterSeconds: resetSeconds,
+          message: `This key reached its monthly limit of ${key.monthlyRequestLimit.toLocaleString('en-US')} requests. It resets on ${resetAt.toISOString()}.`,
+        };
+      }
+      Object.assign(headers, {
+        'RateLimit-Limit': String(key.monthlyRequestLimit),
+        'RateLimit-Remaining': String(key.monthlyRequestLimit - used),
+        'RateLimit-Reset': String(resetSeconds),
+      });
+    }
+
+    if (key.rateLimitPerMinute !== null) {
+      const res = await this.consume(this.perMinute, key.id);
+      const resetSeconds = Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+      const remaining = Math.max(0, key.rateLimitPerMinute - res.consumedPoints);
+      const perMinute = { limit: key.rateLimitPerMinute, remaining, resetSeconds };
+      // The per-minute window is the tighter one: its headers win.
+      Object.assign(headers, {
+        'RateLimit-Limit': String(key.rateLimitPerMinute),
+        'RateLimit-Remaining': String(remaining),
+        'RateLimit-Reset': String(resetSeconds),
+      });
+      if (res.consumedPoints > key.rateLimitPerMinute) {
+        return {
+          allowed: false,
+          code: 'RATE_LIMITED',
+          perMinute,
+          ...(monthly ? { monthly } : {}),
+          headers: { ...headers, 'Retry-After': String(resetSeconds) },
+          retryAfterSeconds: resetSeconds,
+          message: `This key is limited to ${key.rateLimitPerMinute} requests per minute. Try again in ${resetSeconds} seconds.`,
+        };
+      }
+      return { allowed: true, headers, perMinute, ...(monthly ? { monthly } : {}) };
+    }
+    return { allowed: true, headers, ...(monthly ? { monthly } : {}) };
+  }
+
+  /** This request included: the month's count so far. */
+  private async countMonth(keyId: string, month: string, now: Date): Promise<number> {
+    if (!this.seeded.has(month)) {
+      // First sight of this key this month (in this process): start from what was already counted.
+      const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 60_000;
+      const stored =
+        (await this.store.requestsSince(keyId, monthStart)) + this.recorder.unwrittenFor(keyId);
+      const current = await this.monthly.get(month);
+      if (!current || current.consumedPoints < stored)
+        await this.monthly.set(month, stored, this.monthTtl);
+      this.seeded.add(month);
+    }
+    return (await this.consume(this.monthly, month)).consumedPoints;
+  }
+
+  private async consume(limiter: RateLimiterAbstract, key: string): Promise<RateLimiterRes> {
+    try {
+      return await limiter.consume(key, 1);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return error;
+      throw error;
+    }
+  }
+}
