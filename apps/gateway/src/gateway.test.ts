@@ -78,6 +78,14 @@ async function startUpstream(name: string): Promise<{ url: string; seen: Seen[];
         res.writeHead(503, { 'content-type': 'text/plain' });
         return res.end('busy');
       }
+      if (path.endsWith('/reset')) {
+        req.socket.destroy();
+        return;
+      }
+      if (path.endsWith('/hang')) {
+        res.on('close', () => hangsClosed++);
+        return;
+      }
       if (path.endsWith('/hop')) {
         res.writeHead(200, {
           connection: 'keep-alive, x-secret-hop',
@@ -95,6 +103,7 @@ async function startUpstream(name: string): Promise<{ url: string; seen: Seen[];
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen, server };
 }
 
+let hangsClosed = 0;
 let upstream: Awaited<ReturnType<typeof startUpstream>>;
 let sandbox: Awaited<ReturnType<typeof startUpstream>>;
 let keys: TableKeys;
@@ -261,6 +270,26 @@ describe('forwarding', () => {
       ['key_prod', 503],
     ]);
     expect(keys.records.every((r) => r.latencyMs > 0)).toBe(true);
+  });
+
+  it('answers 502 when the upstream drops the connection without answering', async () => {
+    const res = await fetch(`${base}/reset`, { headers: { 'x-api-key': 'pk_prod_1' } });
+    expect(res.status).toBe(502);
+    expect(await res.json()).toMatchObject({ error: { reason: 'UPSTREAM_UNREACHABLE' } });
+  });
+
+  it('counts a request whose client left before any answer as 499, and lets go of the upstream', async () => {
+    const controller = new AbortController();
+    const pending = fetch(`${base}/hang`, {
+      headers: { 'x-api-key': 'pk_prod_1' },
+      signal: controller.signal,
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    controller.abort();
+    await expect(pending).rejects.toThrow();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(keys.records.map((r) => [r.keyId, r.status])).toEqual([['key_prod', 499]]);
+    expect(hangsClosed).toBe(1);
   });
 
   it('never logs the key', async () => {
