@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   /** Stops everything that was started, in order, then exits with `code`. Runs once. */
   const shutdown = (code: number): Promise<never> =>
     (stopping ??= (async () => {
+      if (children.length === 0 && !upstream) process.exit(code);
       out(`Stopping${code === 0 ? '' : ' the rest'}…`);
       await traffic?.stop();
       // The gateway first: its last counts are flushed while the portal still runs.
