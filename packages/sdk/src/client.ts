@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { PortalError } from './errors';
 import { parseKey } from './key-format';
@@ -103,17 +102,19 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
   });
   const reporter = new UsageReporter(transport, options.usage ?? {}, onError);
   const cache = new LRUCache<string, CacheEntry>({ max: options.cacheMaxEntries ?? 10_000 });
+  const inFlight = new Map<string, Promise<VerifyResult>>();
   const counts = { localAnswers: 0, portalRequests: 0 };
 
-  // The key is held hashed, so a heap dump of the cache shows no secrets.
+  // The key itself, not a hash of it: hashing cost more than the rest of a cached verify, and the
+  // same secret sits in the request's headers in this process anyway.
   const cacheKey = (key: string, environment: Environment | undefined) =>
-    `${environment ?? '*'}:${createHash('sha256').update(key).digest('base64url')}`;
+    `${environment ?? '*'}:${key}`;
 
   /** How long this answer may be reused; 0: not at all. */
   function ttlOf(result: VerifyResult, now: number): number {
     if (result.valid) {
       // Each request of a limited key must take from its limits in the portal: never answered here.
-      if (result.ratelimit !== null || result.monthly !== null) return 0;
+      if (!isUnlimited(result)) return 0;
       const expires = result.expiresAt === null ? Infinity : Date.parse(result.expiresAt) - now;
       return Math.max(0, Math.min(cacheTtlMs, expires));
     }
@@ -122,13 +123,8 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     return Math.min(cacheTtlMs, (result.retryAfterSeconds ?? 0) * 1000);
   }
 
-  function fromCache(id: string, count: boolean, now: number): VerifyResult | undefined {
-    const entry = cache.get(id);
-    if (!entry) return undefined;
-    if (now >= entry.until) {
-      cache.delete(id);
-      return undefined;
-    }
+  function fromCache(entry: CacheEntry | undefined, count: boolean, now: number) {
+    if (!entry || now >= entry.until) return undefined;
     // A counted verify of a known key must reach the portal to be counted there.
     if (count && entry.result.keyId !== undefined) return undefined;
     const { result } = entry;
@@ -137,32 +133,54 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     return result;
   }
 
+  async function ask(id: string, body: Record<string, unknown>): Promise<VerifyResult> {
+    counts.portalRequests++;
+    const result = parseVerifyResult(await transport.post('/v1/keys/verify', body));
+    const now = Date.now();
+    const ttl = ttlOf(result, now);
+    if (ttl > 0) cache.set(id, { result, until: now + ttl });
+    return result;
+  }
+
   async function verifyKey(key: string, verify: VerifyOptions = {}): Promise<VerifyResult> {
     if (typeof key !== 'string') throw new TypeError('verifyKey: `key` must be a string.');
     if (verify.environment !== undefined && !ENVIRONMENTS.has(verify.environment))
       throw new TypeError('verifyKey: `environment` must be DEVELOPMENT or PRODUCTION.');
-    if (checkFormat && parseKey(key) === null) {
+    const count = verify.count !== false;
+    const id = cacheKey(key, verify.environment);
+    // Entries outlive their use (until evicted): an expired one still says what the key was.
+    const entry = cache.get(id);
+    const cached = fromCache(entry, count, Date.now());
+    if (cached) {
+      counts.localAnswers++;
+      return cached;
+    }
+    // Checked after the cache (a cached key was checked already), before any request.
+    if (checkFormat && !entry && parseKey(key) === null) {
       counts.localAnswers++;
       return { valid: false, code: 'MALFORMED' };
     }
-    const count = verify.count !== false;
-    const id = cacheKey(key, verify.environment);
-    const now = Date.now();
-    if (cacheTtlMs > 0 || negativeCacheTtlMs > 0) {
-      const cached = fromCache(id, count, now);
-      if (cached) {
-        counts.localAnswers++;
-        return cached;
-      }
-    }
-    counts.portalRequests++;
     const body: Record<string, unknown> = { key };
     if (verify.environment) body.environment = verify.environment;
-    if (!count) body.count = false;
-    const result = parseVerifyResult(await transport.post('/v1/keys/verify', body));
-    const ttl = ttlOf(result, Date.now());
-    if (ttl > 0) cache.set(id, { result, until: Date.now() + ttl }, { ttl });
-    return result;
+    if (count) return ask(id, body);
+    body.count = false;
+    // When a cached answer of a key without limits runs out under load, every request in flight
+    // would ask at once: they share one request instead. Only for such keys: a key with limits
+    // must take one request from them per request (and a key's limits never change).
+    const joinable = entry?.result.valid === true && isUnlimited(entry.result);
+    const pending = joinable ? inFlight.get(id) : undefined;
+    if (pending) {
+      counts.localAnswers++;
+      return pending;
+    }
+    const asking = ask(id, body);
+    if (!joinable) return asking;
+    inFlight.set(id, asking);
+    try {
+      return await asking;
+    } finally {
+      inFlight.delete(id);
+    }
   }
 
   return {
@@ -178,6 +196,8 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     stats: () => ({ ...counts, cacheSize: cache.size, usage: reporter.stats() }),
   };
 }
+
+const isUnlimited = (result: ValidKey) => result.ratelimit === null && result.monthly === null;
 
 /** The portal's answer checked against the contract, so a wrong answer fails here and not later. */
 export function parseVerifyResult(value: unknown): VerifyResult {

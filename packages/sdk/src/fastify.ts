@@ -60,7 +60,7 @@ export function fastifyPartnerAuth(
         keyId,
         status,
         latencyMs: Math.round(performance.now() - (request[STARTED] ?? performance.now())),
-        at: new Date().toISOString(),
+        at: Date.now(),
       });
     };
     fastify.addHook('onResponse', (request: Tracked, reply: FastifyReply, next: () => void) => {

@@ -115,7 +115,7 @@ export function reportWhenDone(
       keyId,
       status: res.writableFinished ? res.statusCode : 499,
       latencyMs: Math.round(performance.now() - started),
-      at: new Date().toISOString(),
+      at: Date.now(),
     });
   });
 }

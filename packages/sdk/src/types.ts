@@ -77,8 +77,8 @@ export interface UsageEvent {
   /** The HTTP status the client received. */
   status: number;
   latencyMs?: number;
-  /** When it was served (ISO 8601); now when absent. */
-  at?: string;
+  /** When it was served: ISO 8601, or milliseconds since the epoch; now when absent. */
+  at?: string | number;
 }
 
 /** Who is calling, once the key passed: set as `req.partner` by the middleware. */

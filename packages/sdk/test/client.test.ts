@@ -249,6 +249,27 @@ describe('the cache', () => {
     expect(verifies()).toBe(4);
   });
 
+  it('when a cached answer runs out under load, the requests in flight share one verify', async () => {
+    const c = client({ cacheTtlMs: 300 });
+    await c.verifyKey(prod.secret, { count: false });
+    await new Promise((r) => setTimeout(r, 400));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => c.verifyKey(prod.secret, { count: false })),
+    );
+    expect(results.every((r) => r.valid)).toBe(true);
+    expect(verifies()).toBe(2);
+  });
+
+  it('…but never for a key with limits: concurrent requests each take from them', async () => {
+    const key = await createKey(portal.url, owner, { rateLimitPerMinute: 3 });
+    const c = client();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => c.verifyKey(key.secret, { count: false })),
+    );
+    expect(verifies()).toBe(5);
+    expect(results.filter((r) => r.valid)).toHaveLength(3);
+  });
+
   it('cacheTtlMs: 0 turns it off', async () => {
     const c = client({ cacheTtlMs: 0 });
     await c.verifyKey(prod.secret, { count: false });

@@ -10,7 +10,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const MAIN = path.resolve(__dirname, '..', '..', '..', '..', 'apps', 'api', 'dist', 'main.js');
+/** apps/api/dist/main.js, from test/support under jest or from dist-bench/test/support in the bench. */
+const MAIN = [
+  path.resolve(__dirname, '..', '..', '..', '..', 'apps', 'api', 'dist', 'main.js'),
+  path.resolve(__dirname, '..', '..', '..', '..', '..', 'apps', 'api', 'dist', 'main.js'),
+].find((p) => existsSync(p))!;
 
 export const SERVICE_TOKEN = `sdk-test-${randomBytes(24).toString('hex')}`;
 
@@ -30,8 +34,10 @@ export interface Portal {
 }
 
 export async function startPortal(env: Record<string, string> = {}): Promise<Portal> {
-  if (!existsSync(MAIN))
-    throw new Error(`${MAIN} is missing: run \`npx -y pnpm@10.34.9 build\` at the root first`);
+  if (!MAIN)
+    throw new Error(
+      'apps/api/dist/main.js is missing: run `npx -y pnpm@10.34.9 build` at the root first',
+    );
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-sdk-'));
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {

@@ -14,7 +14,7 @@ export interface Proxy {
   /** Sizes of the usage batches the portal answered 200. */
   batches: number[];
   /** The usage events of those batches. */
-  events: { keyId: string; status: number; latencyMs?: number; at?: string }[];
+  events: { keyId: string; status: number; latencyMs?: number; at?: string | number }[];
   mode: ProxyMode;
   slowMs: number;
   reset(): void;
