@@ -13,6 +13,13 @@ export type Scalars = {
   SafeInt: { input: number; output: number; }
 };
 
+/** How partners call the provider's own API with their keys. */
+export type ApiAccess = {
+  __typename?: 'ApiAccess';
+  /** The gateway in front of the provider's API (the portal's GATEWAY_PUBLIC_URL); null when the provider has not published one. */
+  gatewayUrl: Maybe<Scalars['String']['output']>;
+};
+
 export type ApiKey = {
   __typename?: 'ApiKey';
   createdAt: Scalars['DateTime']['output'];
@@ -307,6 +314,8 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
+  /** Where and how to call the provider's API with a key. Holds no secret. */
+  apiAccess: ApiAccess;
   /** A key of a team the caller can read; NOT_FOUND otherwise. */
   apiKey: Maybe<ApiKey>;
   /** What the link shows before signing in; null for an unknown token. */

@@ -88,3 +88,12 @@ export const RevokeApiKeyMutation = graphql(`
     }
   }
 `);
+
+/** Where partners call the provider's API with their keys (the gateway), if published. */
+export const ApiAccessQuery = graphql(`
+  query ApiAccess {
+    apiAccess {
+      gatewayUrl
+    }
+  }
+`);

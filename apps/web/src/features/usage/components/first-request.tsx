@@ -1,5 +1,6 @@
-import { ActionIcon, Code, CopyButton, EmptyState, Stack, Text, Tooltip } from '@mantine/core';
-import { IconCheck, IconCopy, IconSend } from '@tabler/icons-react';
+import { Code, EmptyState, Stack, Text } from '@mantine/core';
+import { IconSend } from '@tabler/icons-react';
+import { CopyCode } from '../../../components/copy-code';
 
 function curlExample(teamId: string): string {
   const origin = window.location.origin;
@@ -46,26 +47,7 @@ export function FirstRequest({
           ) : null}
           , then call the API:
         </Text>
-        <div style={{ position: 'relative' }}>
-          <Code block fz="xs" pr={44} data-testid="curl-example">
-            {command}
-          </Code>
-          <CopyButton value={command}>
-            {({ copied, copy }) => (
-              <Tooltip label={copied ? 'Copied' : 'Copy'} withArrow>
-                <ActionIcon
-                  variant="subtle"
-                  color={copied ? 'teal' : 'gray'}
-                  onClick={copy}
-                  aria-label="Copy the command"
-                  style={{ position: 'absolute', top: 6, right: 6 }}
-                >
-                  {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                </ActionIcon>
-              </Tooltip>
-            )}
-          </CopyButton>
-        </div>
+        <CopyCode code={command} label="Copy the command" testId="curl-example" />
         <Text fz="xs" c="dimmed">
           The secret was shown once, when the key was created. Requests show up here within a second
           while Live is on.

@@ -19,6 +19,7 @@ import { AnchorLink, ButtonLink } from '../../../components/links';
 import { QueryError } from '../../../components/query-error';
 import { RelativeTime } from '../../../components/relative-time';
 import type { KeyUsageQuery as KeyUsageData } from '../../../gql/graphql';
+import { CallTheApi } from '../../api-keys/components/call-the-api';
 import { EnvironmentBadge, KeyStart, KeyStatusBadge } from '../../api-keys/components/key-badges';
 import { displayStart } from '../../api-keys/labels';
 import { formatCount } from '../format';
@@ -246,6 +247,7 @@ export function KeyUsagePage({
           </Button>
         </Group>
       ) : null}
+      <CallTheApi keyStart={displayStart(apiKey.start)} environment={apiKey.environment} />
     </Stack>
   );
 }
