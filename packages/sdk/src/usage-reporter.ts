@@ -85,7 +85,9 @@ export class UsageReporter {
   async flush({ attempts = 3 }: { attempts?: number } = {}): Promise<void> {
     let failures = 0;
     for (;;) {
-      if (this.sending) await this.sending;
+      // Another send may start while this one waits (the timer's): wait until none is in flight,
+      // then send at once, with no await in between, so two sends never take the same batch.
+      while (this.sending) await this.sending;
       if (this.buffer.length === 0) return;
       try {
         await this.send();

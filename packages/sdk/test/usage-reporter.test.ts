@@ -75,6 +75,19 @@ it('a full batch of 1,000 goes at once; more is split into batches of at most 1,
   await client.close();
 });
 
+it('a flush while a full batch is on its way never sends a batch twice', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
+  // The first 1,000 leave at once; the flush then meets the reporter's own follow-up send.
+  client.reportUsage(...events(key, 1000));
+  client.reportUsage(...events(key, 1500));
+  await client.flush();
+  expect(proxy.batches).toEqual([1000, 1000, 500]);
+  expect(client.stats().usage).toMatchObject({ buffered: 0, accepted: 2500 });
+  expect(await expectUsage(portal.url, owner, key, { 200: 2500 })).toEqual({ 200: 2500 });
+  await client.close();
+});
+
 it('keeps the events while the portal is away, retries with backoff, and delivers each once', async () => {
   const key = await createKey(portal.url, owner);
   const { client, errors } = reporter({ usage: { flushIntervalMs: 100, retryDelayMs: 200 } });
