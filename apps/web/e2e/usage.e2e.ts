@@ -103,6 +103,8 @@ describe('Usage', () => {
       `-H "X-API-Key: $PARTNER_API_KEY"`,
     );
     expect(await page.content()).not.toContain(secret);
+    // This portal has no GATEWAY_PUBLIC_URL: the page says so instead of showing snippets.
+    await page.getByTestId('no-gateway').waitFor();
     expect(await page.getByTestId('live-switch').isChecked()).toBe(true);
     await page.locator('[data-testid="live-indicator"][data-status="live"]').waitFor();
     expect(await statValue('stat-total-requests')).toBe('0');

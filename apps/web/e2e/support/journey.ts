@@ -29,7 +29,7 @@ export interface Journey {
  * One browser page against a fresh built portal and a real SMTP server, for the describe block
  * that calls it: started in beforeAll, stopped in afterAll. Its fields are there once beforeAll ran.
  */
-export function useJourney(): Journey {
+export function useJourney(options: { portalEnv?: () => Record<string, string> } = {}): Journey {
   const journey = { problems: [] as string[] } as Journey & { browser?: Browser };
   const shots = process.env.E2E_SCREENSHOTS_DIR;
   journey.url = (path) => `${journey.portal.url}${path}`;
@@ -51,7 +51,10 @@ export function useJourney(): Journey {
 
   beforeAll(async () => {
     journey.mail = await startMailCatcher();
-    journey.portal = await startPortal({ smtpPort: journey.mail.port });
+    journey.portal = await startPortal({
+      smtpPort: journey.mail.port,
+      ...(options.portalEnv ? { env: options.portalEnv() } : {}),
+    });
     journey.browser = await launchBrowser();
     journey.watch = journey.browser.watch;
     journey.page = journey.browser.context.pages()[0] ?? (await journey.browser.context.newPage());

@@ -20,13 +20,18 @@ export async function freePort(): Promise<number> {
 
 export interface Portal {
   url: string;
+  /** The portal's database, for another process of the same deployment (a gateway). */
+  databaseUrl: string;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
   stop(): Promise<void>;
 }
 
 /** Starts the built portal (api + SPA) with a fresh data folder, and waits for /healthz. */
-export async function startPortal(options: { smtpPort: number }): Promise<Portal> {
+export async function startPortal(options: {
+  smtpPort: number;
+  env?: Record<string, string>;
+}): Promise<Portal> {
   const main = path.join(repoRoot, 'apps', 'api', 'dist', 'main.js');
   if (!existsSync(main)) {
     throw new Error(`${main} is missing: build first (pnpm build at the repository root)`);
@@ -47,8 +52,11 @@ export async function startPortal(options: { smtpPort: number }): Promise<Portal
     PUBLIC_URL: url,
     NODE_ENV: 'test',
     LOG_LEVEL: 'warn',
+    ...options.env,
   };
   if (process.env.DATABASE_URL) env.DATABASE_URL = process.env.DATABASE_URL;
+  if (process.env.REDIS_URL) env.REDIS_URL = process.env.REDIS_URL;
+  const databaseUrl = process.env.DATABASE_URL ?? `sqlite:${path.join(dataDir, 'portal.sqlite')}`;
 
   const child: ChildProcess = spawn(process.execPath, [main], {
     cwd: repoRoot,
@@ -98,5 +106,5 @@ export async function startPortal(options: { smtpPort: number }): Promise<Portal
     await new Promise((r) => setTimeout(r, 250));
   }
 
-  return { url, stderr: () => stderr, stop };
+  return { url, databaseUrl, stderr: () => stderr, stop };
 }
