@@ -155,6 +155,10 @@ async function main(): Promise<void> {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
       HOST: '127.0.0.1',
+      // Usage ticks cross from the gateway to the portal's live charts through Redis only.
+      ...(process.env.DEMO_REDIS_URL
+        ? { REDIS_URL: process.env.DEMO_REDIS_URL, REDIS_KEY_PREFIX: 'pp-demo:' }
+        : {}),
     };
 
     upstream = createAcmeUpstream();
@@ -180,7 +184,9 @@ async function main(): Promise<void> {
     );
     children.push(portal);
     supervise(portal);
-    out(`Starting the portal (pid ${portal.pid}) on SQLite in ${relative(dataDir)}…`);
+    out(
+      `Starting the portal (pid ${portal.pid}) on SQLite in ${relative(dataDir)}${process.env.DEMO_REDIS_URL ? ', with Redis' : ''}…`,
+    );
     await waitForHealth(portal, `http://127.0.0.1:${portalPort}/healthz`, 90_000);
 
     const gateway = startChild(
@@ -214,7 +220,7 @@ async function main(): Promise<void> {
         revoked: seeded.keys.revoked.secret,
       },
       rate,
-      burstSize: 25,
+      burstSize: 15,
       burstEveryMs: 30_000,
       reportEveryMs: Number(process.env.DEMO_REPORT_MS || 30_000),
       onReport: (counts, periodMs) => {
@@ -279,6 +285,14 @@ function banner(
     '  503s and slow answers (504) from GET /v1/status, 429s from bursts on the development key,',
   );
   out('  401s from a revoked and a mistyped key. A line every 30 s sums it up.');
+  if (!process.env.DEMO_REDIS_URL) {
+    out(
+      '  Without Redis the usage pages show the gateway’s counts when they load, not live: for live',
+    );
+    out(
+      '  charts, run with DEMO_REDIS_URL=redis://127.0.0.1:6379 (any Redis; keys under pp-demo:).',
+    );
+  }
   out('  Press Ctrl-C to stop everything.');
   out();
 }
