@@ -40,6 +40,7 @@ it('marks only the operations meant for anonymous callers as public', async () =
     'Mutation.requestPasswordReset',
     'Mutation.resetPassword',
     'Mutation.signUp',
+    'Query.apiAccess',
     'Query.invitationPreview',
     'Query.viewer',
   ]);
