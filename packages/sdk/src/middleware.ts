@@ -3,6 +3,7 @@ import type { PortalClient } from './client';
 import { PortalError } from './errors';
 import {
   MISSING_KEY,
+  TWO_KEYS,
   PORTAL_UNAVAILABLE,
   rateLimitHeaders,
   refusalBody,
@@ -33,16 +34,17 @@ export interface AuthOptions {
   onError?: (error: PortalError) => void;
 }
 
-/** The key of a request: `Authorization: Bearer <key>`, else `X-API-Key`. */
-export function keyFromHeaders(headers: IncomingHttpHeaders): string | undefined {
-  const authorization = headers.authorization;
-  if (authorization) {
-    const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization);
-    if (match) return match[1];
-  }
+/**
+ * The key of a request: `Authorization: Bearer <key>` or `X-API-Key`. Two different keys in one
+ * request give `null` (refused, as the gateway does, rather than guessed between).
+ */
+export function keyFromHeaders(headers: IncomingHttpHeaders): string | null | undefined {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headers.authorization ?? '');
   const header = headers['x-api-key'];
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  return value ? value : undefined;
+  const apiKey = (Array.isArray(header) ? header[0] : header)?.trim() || undefined;
+  const bearer = match?.[1];
+  if (bearer !== undefined && apiKey !== undefined && bearer !== apiKey) return null;
+  return bearer ?? apiKey;
 }
 
 /** What to do with a request, decided once for every framework adapter. */
@@ -58,6 +60,7 @@ export async function decide(
 ): Promise<Decision> {
   const key = keyFromHeaders(headers);
   if (key === undefined) return { pass: false, refusal: MISSING_KEY };
+  if (key === null) return { pass: false, refusal: TWO_KEYS };
   try {
     const result = await client.verifyKey(key, {
       count: false,

@@ -6,7 +6,7 @@ export interface Refusal {
   status: number;
   code: ErrorCode;
   message: string;
-  /** Finer cause of a 5xx (PORTAL_UNAVAILABLE). */
+  /** Finer cause of a 5xx (KEYS_UNAVAILABLE). */
   reason?: string;
   headers: Record<string, string>;
 }
@@ -26,12 +26,20 @@ export const MISSING_KEY: Refusal = {
   headers: { 'WWW-Authenticate': 'Bearer' },
 };
 
+export const TWO_KEYS: Refusal = {
+  status: 401,
+  code: ErrorCode.UNAUTHENTICATED,
+  message: 'Send one API key: `Authorization: Bearer` and `X-API-Key` carry different keys.',
+  headers: { 'WWW-Authenticate': 'Bearer' },
+};
+
+/** The portal could not answer: fail closed, with the gateway's reason for the same case. */
 export const PORTAL_UNAVAILABLE: Refusal = {
   status: 503,
   code: ErrorCode.INTERNAL_SERVER_ERROR,
   message: 'The API key could not be checked right now. Please try again in a moment.',
-  reason: 'PORTAL_UNAVAILABLE',
-  headers: { 'Retry-After': '1' },
+  reason: 'KEYS_UNAVAILABLE',
+  headers: { 'Retry-After': '5' },
 };
 
 /** RateLimit-* headers of the window that binds: per minute over per month, as the portal and gateway do. */

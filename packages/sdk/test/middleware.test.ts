@@ -118,6 +118,12 @@ describe.each<Framework>(['http', 'express', 'fastify'])('%s', (framework) => {
     expect(proxy.hits['/v1/keys/verify']).toBeUndefined();
   });
 
+  it('two different keys in one request: 401, not a guess between them', async () => {
+    const answer = await call(app, '/hello', { ...bearer(prod), 'x-api-key': dev.secret });
+    expectRefusal(answer, 401, 'UNAUTHENTICATED');
+    expect(proxy.hits['/v1/keys/verify']).toBeUndefined();
+  });
+
   it('a malformed key: 401 without a request to the portal', async () => {
     expectRefusal(await call(app, '/hello', bearer('ppk_live_typo')), 401, 'UNAUTHENTICATED');
     expect(proxy.hits['/v1/keys/verify']).toBeUndefined();
@@ -175,11 +181,12 @@ describe.each<Framework>(['http', 'express', 'fastify'])('%s', (framework) => {
     errors.length = 0;
     const answer = await call(app, '/hello', bearer(prod));
     expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).toBe('5');
     expect(answer.body).toEqual({
       error: {
         code: 'INTERNAL_SERVER_ERROR',
         message: expect.any(String),
-        reason: 'PORTAL_UNAVAILABLE',
+        reason: 'KEYS_UNAVAILABLE',
       },
     });
     expect(errors.map((e) => e.code)).toContain('PORTAL_UNREACHABLE');
