@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLSafeInt } from 'graphql-scalars';
+import { keyStatus as coreKeyStatus } from '@partner-portal/keys';
 
 export enum Environment {
   DEVELOPMENT = 'DEVELOPMENT',
@@ -114,8 +115,7 @@ export class ApiKey {
 }
 
 /** Derived, never stored: REVOKED once revoked, EXPIRED from the instant `expiresAt` passes, else ACTIVE. */
+/** The key's status at `now`: the one rule of @partner-portal/keys, as the GraphQL enum. */
 export function keyStatus(key: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, now: Date): KeyStatus {
-  if (key.revokedAt && key.revokedAt.getTime() <= now.getTime()) return KeyStatus.REVOKED;
-  if (key.expiresAt && key.expiresAt.getTime() <= now.getTime()) return KeyStatus.EXPIRED;
-  return KeyStatus.ACTIVE;
+  return KeyStatus[coreKeyStatus(key, now)];
 }
