@@ -2,6 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { databaseUrlOf, signUp, startPortal, type TestPortal } from './harness';
 import { TestSmtpServer } from './smtp';
+import type { Revocation } from '../src/core/revocations';
 import { createTeam, makeWorld } from './teams-world';
 
 /**
@@ -113,6 +114,20 @@ function watchTicks(client: Client, teamId: string) {
   return { state, done };
 }
 
+/**
+ * When the portal process published the revocation of this kind: the moment the credential ended
+ * (the change is committed just before), where the cut-off delay starts.
+ */
+function revocationPublished(portal: TestPortal, kind: Revocation['kind']): Promise<number> {
+  return new Promise((resolve) => {
+    const off = portal.portal.services.revocations.on((revocation) => {
+      if (revocation.kind !== kind) return;
+      off();
+      resolve(performance.now());
+    });
+  });
+}
+
 const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
 
 async function ownerWithKey(portal: TestPortal, limits: Record<string, number> = {}) {
@@ -140,12 +155,12 @@ describe('an API key over an open socket', () => {
       data: { team: { name: 'Acme Partners' } },
     });
 
-    const revokedAt = performance.now();
+    const revoked = revocationPublished(t, 'apiKey');
     expect((await t.gql(REVOKE, { id: key.apiKey.id }, owner.token)).errors).toBeUndefined();
     await ticks.done;
     expect(ticks.state.code).toBe('UNAUTHENTICATED');
     expect(ticks.state.completed).toBe(true);
-    withinOneSecond(label('revoke → subscription ended'), ticks.state.endedAt - revokedAt);
+    withinOneSecond(label('revoke → subscription ended'), ticks.state.endedAt - (await revoked));
     expect((await socket.closed).code).toBe(4401);
     // And HTTP refuses it too.
     expect(
@@ -222,7 +237,7 @@ describe('a session over an open socket', () => {
     const ticks = watchTicks(socket.client, teamId);
     await settle();
 
-    const loggedOutAt = performance.now();
+    const loggedOut = revocationPublished(t, 'session');
     expect((await t.gql(`mutation { logOut }`, {}, owner.token)).data).toEqual({ logOut: true });
     const answer = await run(socket.client, CREATE_KEY, {
       input: { teamId, name: 'stolen', environment: 'PRODUCTION', expiration: 'NEVER' },
@@ -231,7 +246,7 @@ describe('a session over an open socket', () => {
     if ('errors' in answer) expect(answer.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     await ticks.done;
     expect(ticks.state.code).toBe('UNAUTHENTICATED');
-    withinOneSecond(label('log-out → subscription ended'), ticks.state.endedAt - loggedOutAt);
+    withinOneSecond(label('log-out → subscription ended'), ticks.state.endedAt - (await loggedOut));
     const keys = await t.portal.dataSource.query('SELECT name FROM api_keys WHERE teamId = ?', [
       teamId,
     ]);
@@ -247,7 +262,7 @@ describe('a session over an open socket', () => {
     await t.gql(`mutation($e: String!) { requestPasswordReset(email: $e) }`, { e: owner.email });
     const mail = await smtp.take(owner.email);
     const token = /reset-password\?token=([\w-]+)/.exec(mail.text ?? '')![1]!;
-    const resetAt = performance.now();
+    const sessionsEnded = revocationPublished(t, 'userSessions');
     const reset = await t.gql(
       `mutation($token: String!, $password: String!) { resetPassword(token: $token, password: $password) { token } }`,
       { token, password: 'a brand new password' },
@@ -255,7 +270,10 @@ describe('a session over an open socket', () => {
     expect(reset.errors).toBeUndefined();
     await ticks.done;
     expect(ticks.state.code).toBe('UNAUTHENTICATED');
-    withinOneSecond(label('password reset → subscription ended'), ticks.state.endedAt - resetAt);
+    withinOneSecond(
+      label('password reset → subscription ended'),
+      ticks.state.endedAt - (await sessionsEnded),
+    );
   });
 
   it("after removal from the team: that team's subscription completes with UNAUTHENTICATED", async () => {
@@ -268,7 +286,7 @@ describe('a session over an open socket', () => {
     const other = watchTicks(socket.client, ownTeam);
     await settle();
 
-    const removedAt = performance.now();
+    const membershipEnded = revocationPublished(t, 'membership');
     const removed = await t.gql(
       `mutation($id: ID!) { removeMember(membershipId: $id) }`,
       { id: memberMembership },
@@ -277,7 +295,10 @@ describe('a session over an open socket', () => {
     expect(removed.errors).toBeUndefined();
     await ticks.done;
     expect(ticks.state.code).toBe('UNAUTHENTICATED');
-    withinOneSecond(label('member removed → subscription ended'), ticks.state.endedAt - removedAt);
+    withinOneSecond(
+      label('member removed → subscription ended'),
+      ticks.state.endedAt - (await membershipEnded),
+    );
     await settle(300);
     expect(other.state.code).toBeUndefined();
     expect(other.state.completed).toBe(false);
@@ -302,13 +323,13 @@ withRedis('two processes sharing Redis', () => {
       const socket = connect(b, `Bearer ${key.secret}`);
       const ticks = watchTicks(socket.client, teamId);
       await settle(300);
-      const revokedAt = performance.now();
+      const revoked = revocationPublished(a, 'apiKey');
       expect((await a.gql(REVOKE, { id: key.apiKey.id }, owner.token)).errors).toBeUndefined();
       await ticks.done;
       expect(ticks.state.code).toBe('UNAUTHENTICATED');
       withinOneSecond(
         label('revoke in process A → subscription on B ended'),
-        ticks.state.endedAt - revokedAt,
+        ticks.state.endedAt - (await revoked),
       );
       expect(
         (await b.post(`{ viewer { __typename } }`, {}, { 'x-api-key': key.secret })).status,
