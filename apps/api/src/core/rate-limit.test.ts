@@ -39,9 +39,16 @@ describe('RateLimits in memory', () => {
 (process.env.REDIS_URL ? describe : describe.skip)('RateLimits in Redis', () => {
   let a: ReturnType<typeof createRedis>;
   let b: ReturnType<typeof createRedis>;
-  beforeAll(() => {
+  beforeAll(async () => {
     a = createRedis(process.env.REDIS_URL!);
     b = createRedis(process.env.REDIS_URL!);
+    // As the portal does at start (connectRedis): counting begins once Redis is ready; before
+    // that, each process counts alone (the in-memory fallback for a Redis that is away).
+    await Promise.all(
+      [a, b].map((c) =>
+        c.status === 'ready' ? undefined : new Promise((r) => c.once('ready', r)),
+      ),
+    );
   });
   afterAll(async () => {
     await a.quit();
