@@ -220,7 +220,7 @@ async function main(): Promise<void> {
         revoked: seeded.keys.revoked.secret,
       },
       rate,
-      burstSize: 15,
+      burstSize: 30,
       burstEveryMs: 30_000,
       reportEveryMs: Number(process.env.DEMO_REPORT_MS || 30_000),
       onReport: (counts, periodMs) => {

@@ -60,7 +60,7 @@ export function startTraffic(options: TrafficOptions): Traffic {
   function nextCall(): Call {
     const roll = random();
     const key =
-      roll < 0.62
+      roll < 0.72
         ? options.keys.production
         : roll < 0.92
           ? options.keys.development
