@@ -1,0 +1,150 @@
+import autocannon from 'autocannon';
+import { parse } from 'graphql';
+import { loadConfig } from '../../src/config';
+import { operationCost } from '../../src/core/graphql-limits';
+import { buildGraphQLSchema } from '../../src/schema';
+import { graphql, runPortal, seedKey, type PortalProcess } from './portal';
+
+/**
+ * Hostile load: a normal keyed workload's p99 latency alone, then with a concurrent stream of
+ * maximum-cost queries (just under the cost limit, on a team with a full audit log) and
+ * maximum-size bodies from another team's key. The portal is the built one, in production mode,
+ * in its own process; the ratio of the two p99s must be at most 2.
+ */
+const DURATION_S = Number(process.env.HOSTILE_DURATION_S ?? 8);
+const NORMAL_CONNECTIONS = 8;
+/** Attackers: this many back-to-back maximum-cost queries, and as many maximum-size bodies. */
+const HOSTILE_WORKERS = 2;
+const MAX_RATIO = 2;
+
+const limits = loadConfig({ NODE_ENV: 'test', DATA_DIR: '/tmp' }).limits;
+let portal: PortalProcess;
+
+beforeAll(async () => {
+  portal = await runPortal({ env: { LOG_LEVEL: 'warn' } });
+}, 60_000);
+afterAll(() => portal?.stop());
+
+/** The most expensive audit-log query that still fits the cost limit. */
+async function maxCostQuery(): Promise<{ query: string; cost: number }> {
+  const schema = await buildGraphQLSchema();
+  const node =
+    'node { id action createdAt details targetId targetType actor { id email name createdAt } actorApiKey { id name start status } }';
+  let best = { query: '', cost: 0 };
+  for (let aliases = 1; aliases <= 3; aliases++) {
+    for (let first = 100; first >= 1; first--) {
+      const fields = Array.from(
+        { length: aliases },
+        (_, i) =>
+          `a${i}: auditLog(first: ${first}) { edges { cursor ${node} } pageInfo { endCursor hasNextPage } }`,
+      ).join(' ');
+      const query = `query($team: ID!) { team(id: $team) { id name ${fields} } }`;
+      const cost = operationCost(schema, parse(query), undefined, { team: 'x' });
+      if (cost <= limits.cost) {
+        if (cost > best.cost) best = { query, cost };
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+async function normalLoad(secret: string, teamId: string) {
+  const result = await autocannon({
+    url: `${portal.base}/graphql`,
+    method: 'POST',
+    connections: NORMAL_CONNECTIONS,
+    duration: DURATION_S,
+    headers: { 'content-type': 'application/json', 'x-api-key': secret },
+    body: JSON.stringify({
+      query: 'query($id: ID!) { team(id: $id) { id name apiKeys { id name status } } }',
+      variables: { id: teamId },
+    }),
+  });
+  return {
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+it(`keeps a normal keyed workload's p99 within ${MAX_RATIO}× under a stream of maximum-cost queries and maximum-size bodies`, async () => {
+  const normal = await seedKey(portal.base, 'normal');
+  const attacker = await seedKey(portal.base, 'attacker');
+  // A full audit log for the attacker's expensive pages (each update is an audit event).
+  for (let i = 0; i < 120; i++)
+    await graphql(
+      portal.base,
+      'mutation($id: ID!, $i: UpdateTeamInput!) { updateTeam(id: $id, input: $i) { id } }',
+      { id: attacker.teamId, i: { description: `update ${i}` } },
+      { authorization: `Bearer ${attacker.token}` },
+    );
+  const costly = await maxCostQuery();
+  expect(costly.cost).toBeGreaterThan(limits.cost * 0.9);
+  expect(costly.cost).toBeLessThanOrEqual(limits.cost);
+  const check = await graphql(
+    portal.base,
+    costly.query,
+    { team: attacker.teamId },
+    { 'x-api-key': attacker.secret },
+  );
+  expect(check.status).toBe(200);
+  expect(check.body?.errors).toBeUndefined();
+  // A body just under the limit: a comment fills it, the operation itself is small.
+  const small = JSON.stringify({ query: `{ team(id: "${attacker.teamId}") { id } }` });
+  const maxBody = JSON.stringify({
+    query: `# ${'x'.repeat(limits.bodyBytes - small.length - 64)}\n{ team(id: "${attacker.teamId}") { id } }`,
+  });
+  expect(Buffer.byteLength(maxBody)).toBeGreaterThan(limits.bodyBytes - 200);
+  expect(Buffer.byteLength(maxBody)).toBeLessThanOrEqual(limits.bodyBytes);
+
+  // Warm-up, then the baseline.
+  await normalLoad(normal.secret, normal.teamId);
+  const alone = await normalLoad(normal.secret, normal.teamId);
+
+  let running = true;
+  const hostile = { costly: 0, bodies: 0, failed: 0, statuses: {} as Record<string, number> };
+  const attack = async (body: string, kind: 'costly' | 'bodies') => {
+    while (running) {
+      const res = await fetch(`${portal.base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': attacker.secret },
+        body,
+      });
+      await res.arrayBuffer();
+      hostile[kind]++;
+      hostile.statuses[res.status] = (hostile.statuses[res.status] ?? 0) + 1;
+      if (res.status !== 200) hostile.failed++;
+    }
+  };
+  const costlyBody = JSON.stringify({ query: costly.query, variables: { team: attacker.teamId } });
+  // HOSTILE_ONLY=costly|bodies runs one half of the attack, to see which one costs what.
+  const only = process.env.HOSTILE_ONLY;
+  const attackers = [
+    ...Array.from({ length: only === 'bodies' ? 0 : HOSTILE_WORKERS }, () =>
+      attack(costlyBody, 'costly'),
+    ),
+    ...Array.from({ length: only === 'costly' ? 0 : HOSTILE_WORKERS }, () =>
+      attack(maxBody, 'bodies'),
+    ),
+  ];
+  const underAttack = await normalLoad(normal.secret, normal.teamId);
+  running = false;
+  await Promise.all(attackers);
+
+  const ratio = underAttack.p99 / alone.p99;
+  console.log(
+    `hostile load ${JSON.stringify({ durationS: DURATION_S, connections: NORMAL_CONNECTIONS, hostileWorkers: HOSTILE_WORKERS * 2, maxCost: costly.cost, maxBodyBytes: Buffer.byteLength(maxBody), alone, underAttack, hostile, ratio: Number(ratio.toFixed(2)) })}`,
+  );
+  for (const run of [alone, underAttack]) {
+    expect(run.non2xx).toBe(0);
+    expect(run.errors).toBe(0);
+  }
+  // The attack really ran (and was answered, not refused) while the workload was measured.
+  if (process.env.HOSTILE_ONLY !== 'bodies') expect(hostile.costly).toBeGreaterThan(10);
+  if (process.env.HOSTILE_ONLY !== 'costly') expect(hostile.bodies).toBeGreaterThan(10);
+  expect(hostile.failed).toBe(0);
+  expect(ratio).toBeLessThanOrEqual(MAX_RATIO);
+});
