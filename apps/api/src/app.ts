@@ -108,7 +108,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     app.set('trust proxy', config.trustProxy);
     const httpServer = http.createServer(app);
     const format = formatError(logger, config.nodeEnv === 'development');
-    const gate = new Gate(schema, services, config);
+    const gate = new Gate(schema, services, config, limits);
     const ws = graphqlOverWebSocket({
       httpServer,
       gate,
@@ -154,6 +154,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
         await graphql.start();
         services.apiKeyAuth.start();
         services.usageRecorder.start();
+        services.foreignTicks?.start();
         poller?.start();
         await new Promise<void>((resolve, reject) => {
           httpServer.once('error', reject);
@@ -170,6 +171,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
             await new Promise<void>((resolve) => httpServer.close(() => resolve()));
           await services.apiKeyAuth.stop();
           poller?.stop();
+          services.foreignTicks?.stop();
           await services.usageRecorder.stop();
           await closeAll();
         })();

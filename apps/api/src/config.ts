@@ -32,7 +32,17 @@ export interface Config {
   logLevel: string;
   trustProxy: boolean;
   webDist: string;
-  limits: { bodyBytes: number; queryDepth: number; aliases: number; cost: number; tokens: number };
+  limits: {
+    bodyBytes: number;
+    queryDepth: number;
+    aliases: number;
+    cost: number;
+    tokens: number;
+    /** Operations that cost this much or more draw from a per-caller budget … */
+    heavyCost: number;
+    /** … of this much cost per minute. */
+    heavyBudgetPerMinute: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +101,8 @@ const schema = z.object({
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
   GRAPHQL_MAX_COST: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  GRAPHQL_HEAVY_COST: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  GRAPHQL_HEAVY_BUDGET_PER_MINUTE: z.coerce.number().int().min(1).max(100_000_000).default(20_000),
 });
 
 /** Reads and checks the environment; throws a ConfigError naming the first bad variable. */
@@ -152,6 +164,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       queryDepth: e.GRAPHQL_MAX_DEPTH,
       aliases: e.GRAPHQL_MAX_ALIASES,
       cost: e.GRAPHQL_MAX_COST,
+      heavyCost: e.GRAPHQL_HEAVY_COST,
+      heavyBudgetPerMinute: e.GRAPHQL_HEAVY_BUDGET_PER_MINUTE,
       tokens: 2000,
     },
   };

@@ -68,6 +68,17 @@ export class RateLimits {
     }
   }
 
+  /** Takes `points` from the budget; returns the seconds to wait when it is spent, else 0. */
+  async spend(rule: LimitRule, key: string, points: number): Promise<number> {
+    try {
+      await this.limiter(rule).consume(key, points);
+      return 0;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      throw error;
+    }
+  }
+
   /** Counts one event and refuses it with RATE_LIMITED when it is over the limit. */
   async enforce(rule: LimitRule, key: string, message: string): Promise<void> {
     const wait = await this.hit(rule, key);

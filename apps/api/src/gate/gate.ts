@@ -1,6 +1,7 @@
 import {
   GraphQLError,
   getOperationAST,
+  getVariableValues,
   parse,
   specifiedRules,
   type DocumentNode,
@@ -22,6 +23,7 @@ import {
   validateOperation,
 } from '../core/graphql-limits';
 import type { Services } from '../services';
+import { describeWait, type RateLimits } from '../core/rate-limit';
 
 /**
  * The one pipeline every GraphQL operation passes, whatever carried it (HTTP or graphql-ws):
@@ -76,7 +78,7 @@ export type Admission =
       operationName: string | undefined;
       variables: Record<string, unknown> | undefined;
     }
-  | { ok: false; status: 400; errors: GraphQLError[] };
+  | { ok: false; status: 400 | 429; errors: GraphQLError[] };
 
 const badRequest = (message: string, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extensions } });
@@ -87,12 +89,22 @@ type Checked = { document: DocumentNode } | { errors: GraphQLError[] };
 export class Gate {
   /** Validation: graphql's own rules, the depth/alias/directive limits, and no introspection in production. */
   readonly rules: readonly ValidationRule[];
-  private readonly documents = new LRUCache<string, Checked>({ max: 1_000 });
+  /**
+   * Parsed documents by their text. Bounded by size, not only count (a document's AST is many
+   * times its text): up to 2 MB of text, and none above 16 KB (the web app's largest is ~2 KB).
+   */
+  private readonly documents = new LRUCache<string, Checked>({
+    max: 1_000,
+    maxSize: 2 * 1024 * 1024,
+    maxEntrySize: 16 * 1024,
+    sizeCalculation: (_checked, query) => query.length,
+  });
 
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly services: Services,
     private readonly config: Config,
+    private readonly limits: RateLimits,
   ) {
     this.rules = [...specifiedRules, ...limitRules(config.limits, this.hardening)];
   }
@@ -163,7 +175,10 @@ export class Gate {
    * Parses and validates a request's document (once per distinct document: the outcome is cached),
    * then prices it with its variables. In production, errors name no field the caller did not send.
    */
-  admit(request: OperationRequest): Admission {
+  async admit(
+    request: OperationRequest,
+    caller: { principal: Principal | null; ip: string },
+  ): Promise<Admission> {
     const { query, operationName, variables } = request;
     if (typeof query !== 'string' || query.trim() === '')
       return refused([badRequest('Send the GraphQL query as a non-empty string in "query".')]);
@@ -190,9 +205,16 @@ export class Gate {
       ]);
     }
     const vars = (variables ?? undefined) as Record<string, unknown> | undefined;
+    // Variables that do not fit their types are the caller's mistake on every transport (graphql-ws
+    // would otherwise meet them only in execution, as an uncoded error).
+    const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], vars ?? {});
+    if (coerced.errors)
+      return refused(coerced.errors.map((e) => badRequest(e.message, { reason: 'BAD_VARIABLES' })));
     const cost = operationCost(this.schema, checked.document, operationName ?? undefined, vars);
     const tooCostly = costError(cost, this.config.limits.cost);
     if (tooCostly) return refused([tooCostly]);
+    const overBudget = await this.spendHeavy(cost, caller);
+    if (overBudget) return { ok: false, status: 429, errors: [overBudget] };
     return {
       ok: true,
       document: checked.document,
@@ -200,6 +222,36 @@ export class Gate {
       operationName: operationName ?? undefined,
       variables: vars,
     };
+  }
+
+  /**
+   * Heavy operations (cost above GRAPHQL_HEAVY_COST; the web app's largest is far below) draw
+   * their cost from a budget per caller and minute: a stream of maximum-cost queries cannot hold
+   * the event loop for everyone else. Cheap operations never touch it.
+   */
+  private async spendHeavy(
+    cost: number,
+    caller: { principal: Principal | null; ip: string },
+  ): Promise<GraphQLError | null> {
+    const { heavyCost, heavyBudgetPerMinute } = this.config.limits;
+    if (cost < heavyCost) return null;
+    const who =
+      caller.principal?.kind === 'apiKey'
+        ? `key:${caller.principal.keyId}`
+        : caller.principal?.kind === 'user'
+          ? `user:${caller.principal.userId}`
+          : `ip:${caller.ip}`;
+    const wait = await this.limits.spend(
+      { name: 'heavy-cost', points: heavyBudgetPerMinute, durationSeconds: 60 },
+      who,
+      Math.min(cost, heavyBudgetPerMinute),
+    );
+    if (wait === 0) return null;
+    return new AppError(
+      ErrorCode.RATE_LIMITED,
+      `Too many expensive queries (cost ${heavyCost} or more) in the last minute. Try again in ${describeWait(wait)}, or ask for fewer fields or smaller pages.`,
+      { retryAfterSeconds: wait },
+    ).toGraphQLError();
   }
 
   private check(query: string): Checked {

@@ -126,21 +126,32 @@ export class HttpTransport {
         ErrorCode.BAD_USER_INPUT,
         'Send one operation per request: batched requests are not supported.',
       );
-    const admission = this.gate.admit((req.body ?? {}) as Record<string, unknown>);
-    if (!admission.ok)
-      return sendErrors(
-        res,
-        admission.status,
-        admission.errors.map((e) => this.format(e.toJSON(), e)),
-      );
-    if (admission.operationType === OperationTypeNode.SUBSCRIPTION)
-      return sendError(
-        res,
-        400,
-        ErrorCode.BAD_USER_INPUT,
-        'Subscriptions are served over graphql-ws on /graphql, not over HTTP.',
-      );
-    next();
+    const admitted = this.admitted.get(req);
+    this.gate
+      .admit((req.body ?? {}) as Record<string, unknown>, {
+        principal: admitted?.principal ?? null,
+        ip: req.ip ?? 'unknown',
+      })
+      .then((admission) => {
+        if (!admission.ok) {
+          const wait = admission.errors[0]?.extensions.retryAfterSeconds;
+          if (typeof wait === 'number') res.setHeader('Retry-After', String(wait));
+          return sendErrors(
+            res,
+            admission.status,
+            admission.errors.map((e) => this.format(e.toJSON(), e)),
+          );
+        }
+        if (admission.operationType === OperationTypeNode.SUBSCRIPTION)
+          return sendError(
+            res,
+            400,
+            ErrorCode.BAD_USER_INPUT,
+            'Subscriptions are served over graphql-ws on /graphql, not over HTTP.',
+          );
+        next();
+      })
+      .catch(next);
   };
 
   private readonly execute: RequestHandler = (req, res, next) => {

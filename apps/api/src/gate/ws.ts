@@ -129,7 +129,10 @@ export function graphqlOverWebSocket(deps: {
           return [entry.error.toGraphQLError()];
         }
         connection.principal = entry.principal;
-        const admission = gate.admit(payload);
+        const admission = await gate.admit(payload, {
+          principal: entry.principal,
+          ip: connection.ip,
+        });
         if (!admission.ok) {
           entry.ticket?.finish(admission.status);
           return admission.errors;

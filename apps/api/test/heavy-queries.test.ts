@@ -1,0 +1,84 @@
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { parse } from 'graphql';
+import { operationCost } from '../src/core/graphql-limits';
+import { buildGraphQLSchema } from '../src/schema';
+import { signUp, startPortal, type TestPortal } from './harness';
+import { createTeam } from './teams-world';
+
+/**
+ * Expensive operations draw from a budget per caller and minute (cheap ones never do), over HTTP
+ * and graphql-ws alike; variables that do not fit their types are the caller's error on both.
+ */
+// Each `auditLog(first: 20)` page costs well over 50 with its nodes.
+const HEAVY = `query($id: ID!) { team(id: $id) { auditLog(first: 20) { edges { node { id action createdAt } } } } }`;
+const CHEAP = `query($id: ID!) { team(id: $id) { id name } }`;
+
+let t: TestPortal;
+beforeAll(async () => {
+  // Small numbers so a few queries show the rule: heavy from cost 50, room for two HEAVY a minute.
+  const cost = operationCost(await buildGraphQLSchema(), parse(HEAVY), undefined, { id: 'x' });
+  expect(cost).toBeGreaterThanOrEqual(50);
+  t = await startPortal({
+    GRAPHQL_HEAVY_COST: '50',
+    GRAPHQL_HEAVY_BUDGET_PER_MINUTE: String(2 * cost + 1),
+  });
+});
+afterAll(() => t.stop());
+
+it('refuses heavy queries past the budget with 429 and Retry-After, while cheap ones go on', async () => {
+  const owner = await signUp(t);
+  const id = await createTeam(t, owner);
+  const answers = [];
+  for (let i = 0; i < 4; i++) answers.push(await t.gql(HEAVY, { id }, owner.token));
+  const statuses = answers.map((a) => a.status);
+  const last = answers[3]!;
+  expect(statuses.slice(0, 2)).toEqual([200, 200]);
+  expect(statuses.slice(2)).toEqual([429, 429]);
+  expect(last.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+  expect(last.errors?.[0]?.message).toMatch(/expensive queries/);
+  expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+
+  for (let i = 0; i < 20; i++) expect((await t.gql(CHEAP, { id }, owner.token)).status).toBe(200);
+  // The budget is the caller's own: another person is not affected.
+  const other = await signUp(t);
+  const theirs = await createTeam(t, other);
+  expect((await t.gql(HEAVY, { id: theirs }, other.token)).status).toBe(200);
+});
+
+it('holds the same budget over graphql-ws, and refuses badly typed variables there as BAD_USER_INPUT', async () => {
+  const owner = await signUp(t);
+  const id = await createTeam(t, owner);
+  const client = createClient({
+    url: `${t.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${owner.token}` },
+    retryAttempts: 0,
+  });
+  const run = (query: string, variables: Record<string, unknown>) =>
+    new Promise<{ code?: string }>((resolve) => {
+      let code: string | undefined;
+      client.subscribe(
+        { query, variables },
+        {
+          next: (value) => {
+            code ??= (value.errors?.[0]?.extensions as { code?: string } | undefined)?.code;
+          },
+          error: (errors) =>
+            resolve({
+              code: (errors as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code,
+            }),
+          complete: () => resolve({ code }),
+        },
+      );
+    });
+  try {
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await run(HEAVY, { id })).code);
+    expect(codes).toEqual([undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED']);
+    expect((await run(CHEAP, { id: { not: 'an id' } })).code).toBe('BAD_USER_INPUT');
+    expect(t.logs.some((line) => line.includes('Variable "$id" got invalid value'))).toBe(false);
+  } finally {
+    await client.dispose();
+  }
+});
