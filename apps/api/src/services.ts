@@ -7,6 +7,7 @@ import type { Live } from './core/live';
 import { Revocations } from './core/revocations';
 import { KeyLimits } from './modules/usage/key-limits';
 import { UsageRecorder } from './modules/usage/usage.recorder';
+import { ForeignTicks } from './modules/usage/foreign-ticks';
 import { SqlUsageStore } from './modules/usage/usage-store';
 import { UsageService } from './modules/usage/usage.service';
 import { ApiKeyAuthenticator } from './modules/api-keys/api-key-authenticator';
@@ -32,6 +33,8 @@ export interface Services {
   apiKeyAuth: ApiKeyAuthenticator;
   usage: UsageService;
   usageRecorder: UsageRecorder;
+  /** Without Redis: live ticks for usage other processes (gateways) wrote. */
+  foreignTicks: ForeignTicks | undefined;
   keyLimits: KeyLimits;
   /** Ended credentials and memberships, heard by every process. */
   revocations: Revocations;
@@ -56,8 +59,12 @@ export function createServices(infra: Infrastructure): Services {
   const audit = new AuditService(db, clock);
   const sql = sqlClient(db);
   const usageStore = new SqlUsageStore(db, sql);
+  // Without Redis, other processes' ticks (a gateway's) cannot arrive: read them from the rollups.
+  const foreignTicks = redis
+    ? undefined
+    : new ForeignTicks({ sql, clock, logger, publish: (delta) => usage.publish(delta) });
   const usageRecorder = new UsageRecorder({
-    store: usageStore,
+    store: foreignTicks ? foreignTicks.wrap(usageStore) : usageStore,
     clock,
     logger,
     minuteRetentionDays: config.usageMinuteRetentionDays,
@@ -116,6 +123,7 @@ export function createServices(infra: Infrastructure): Services {
     apiKeyAuth,
     usage,
     usageRecorder,
+    foreignTicks,
     revocations,
     keyLimits,
     invitations: new InvitationsService({
