@@ -22,11 +22,12 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { PortalClient } from '../test/portal-client';
 import { freePort, freshDeployment, type Deployment } from '../test/processes';
 
@@ -36,8 +37,6 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 50);
 const PROFILE = new Set((process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
 /** For profiling one side: only these throughput servers, and no counting or revoke figures. */
-/** BENCH_THROUGHPUT_REDIS=false: throughput figures with limits in process memory, no Redis. */
-const THROUGHPUT_REDIS = process.env.BENCH_THROUGHPUT_REDIS !== 'false';
 const ONLY = new Set((process.env.BENCH_ONLY ?? '').split(',').filter(Boolean));
 
 /** dist-bench/bench → the repository's root. */
@@ -96,10 +95,7 @@ async function startServer(
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr.on(
-    'data',
-    (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)),
-  );
+  child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-20_000)));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
@@ -190,8 +186,8 @@ interface Target {
   body?: string;
 }
 
-/** Requests per second over one run; any non-2xx or error spoils the figure, so it throws. */
-async function load(target: Target, label: string): Promise<number> {
+/** Requests per second (and requests) over one run; any non-2xx or error spoils the figure. */
+async function load(target: Target, label: string): Promise<{ rps: number; requests: number }> {
   const result = await autocannon({
     url: target.url,
     method: target.method ?? 'GET',
@@ -204,7 +200,28 @@ async function load(target: Target, label: string): Promise<number> {
     throw new Error(
       `${label}: ${result.non2xx} non-2xx answers, ${result.errors} errors, ${result.timeouts} timeouts`,
     );
-  return result.requests.total / SECONDS;
+  return { rps: result.requests.total / SECONDS, requests: result.requests.total };
+}
+
+/**
+ * CPU time a process has used so far, in ms (utime + stime from /proc, clock ticks of 10 ms).
+ * Unlike req/s, CPU per request hardly depends on what else the 2 cores are running.
+ */
+function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Redis's own CPU so far, in ms (INFO cpu), for the servers that call it on every request. */
+async function redisCpuMs(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`${name}:([\\d.]+)`).exec(info)?.[1] ?? NaN);
+  return (field('used_cpu_user') + field('used_cpu_sys')) * 1000;
 }
 
 export const percentile = (values: number[], p: number): number => {
@@ -232,7 +249,15 @@ interface Figure {
 }
 
 type Variant =
-  'bareVerifyJson' | 'verify' | 'passThrough' | 'gateway' | 'upstream' | 'sdkBare' | 'sdk';
+  | 'bareVerifyJson'
+  | 'verify'
+  | 'verifyLocal'
+  | 'passThrough'
+  | 'gateway'
+  | 'gatewayLocal'
+  | 'upstream'
+  | 'sdkBare'
+  | 'sdk';
 
 /** Revoke → first 401 at a gateway process, per trial (ms from sending the revoke mutation). */
 async function revokeTrials(portal: PortalClient, gateway: string, trials: number) {
@@ -282,6 +307,7 @@ const STATUS_MIX: Record<number, number> = {
 async function main() {
   const begun = performance.now();
   const startedAt = new Date();
+  const loadAtStart = os.loadavg().map((x) => round(x, 2));
   const database =
     process.env.DATABASE_URL && !process.env.DATABASE_URL.startsWith('sqlite:')
       ? 'mariadb'
@@ -289,10 +315,10 @@ async function main() {
   process.env.REDIS_URL ||= 'redis://127.0.0.1:6379';
   const redisUrl = process.env.REDIS_URL;
   console.log(
-    `pnpm bench:gateway — portal database: ${database === 'mariadb' ? 'MariaDB (DATABASE_URL)' : 'SQLite (a fresh file)'}; Redis: ${redisUrl.replace(/\/\/[^@]*@/, '//***@')} (throughput figures ${THROUGHPUT_REDIS ? 'with limits in Redis' : 'with limits in process memory, no Redis'}; revocations with and without)`,
+    `pnpm bench:gateway — portal database: ${database === 'mariadb' ? 'MariaDB (DATABASE_URL)' : 'SQLite (a fresh file)'}; Redis: ${redisUrl.replace(/\/\/[^@]*@/, '//***@')} (figures 1, 2 and 5 are measured with it and without it)`,
   );
   console.log(
-    `${os.cpus().length} cores, Node ${process.version}; ${ROUNDS} alternating rounds of ${SECONDS} s per server, ${CONNECTIONS} connections (autocannon in this process)`,
+    `${os.cpus().length} cores, Node ${process.version}; ${ROUNDS} alternating rounds of ${SECONDS} s per server, ${CONNECTIONS} connections (autocannon in this process); load average ${loadAtStart.join(' ')}`,
   );
 
   const figures: Figure[] = [];
@@ -307,7 +333,7 @@ async function main() {
     const upstream = await upstreamChild.message<string>('url');
 
     // ---- deployment with Redis: portal, gateway, pass-through gateway, SDK servers
-    const withRedis = await freshDeployment({ redis: THROUGHPUT_REDIS });
+    const withRedis = await freshDeployment({ redis: true });
     cleanups.push(() => withRedis.dispose());
     const portal = await startServer('portal', PORTAL_MAIN, portalEnv(withRedis), '/healthz');
     cleanups.push(() => portal.stop());
@@ -326,12 +352,33 @@ async function main() {
     );
     cleanups.push(() => passThrough.stop());
 
+    // ---- the same without Redis (no REDIS_URL: limits in each process's memory; revokes polled)
+    const noRedis = await freshDeployment({ redis: false });
+    cleanups.push(() => noRedis.dispose());
+    const portalLocal = await startServer(
+      'portal-no-redis',
+      PORTAL_MAIN,
+      portalEnv(noRedis),
+      '/healthz',
+    );
+    cleanups.push(() => portalLocal.stop());
+    const gatewayLocal = await startServer(
+      'gateway-no-redis',
+      GATEWAY_MAIN,
+      gatewayEnv(noRedis, upstream),
+      '/__gateway/healthz',
+    );
+    cleanups.push(() => gatewayLocal.stop());
+
     const client = await new PortalClient(portal.base).owner();
+    const clientLocal = await new PortalClient(portalLocal.base).owner();
     // Valid keys with limits far above what the bench can send, so every request takes from the
     // limits (per minute and per month) and none is refused.
     const limited = { rateLimitPerMinute: 1_000_000, monthlyRequestLimit: 1_000_000_000 };
     const gatewayKey = await client.createKey(limited);
     const verifyKey = await client.createKey(limited);
+    const gatewayLocalKey = await clientLocal.createKey(limited);
+    const verifyLocalKey = await clientLocal.createKey(limited);
     // The SDK caches answers for keys without limits (a limited key takes one verify per request).
     const sdkKey = await client.createKey();
 
@@ -347,6 +394,7 @@ async function main() {
     const sdkUrls = await sdkChild.message<{ bare: string; sdk: string }>('urls');
 
     const verifyBody = JSON.stringify({ key: verifyKey.secret, count: true });
+    const verifyLocalBody = JSON.stringify({ key: verifyLocalKey.secret, count: true });
     const verifyHeaders = {
       authorization: `Bearer ${SERVICE_TOKEN}`,
       'content-type': 'application/json',
@@ -376,8 +424,15 @@ async function main() {
         headers: verifyHeaders,
         body: verifyBody,
       },
+      verifyLocal: {
+        url: `${portalLocal.base}/v1/keys/verify`,
+        method: 'POST',
+        headers: verifyHeaders,
+        body: verifyLocalBody,
+      },
       passThrough: { url: `${passThrough.base}/`, headers: auth(gatewayKey.secret) },
       gateway: { url: `${gateway.base}/`, headers: auth(gatewayKey.secret) },
+      gatewayLocal: { url: `${gatewayLocal.base}/`, headers: auth(gatewayLocalKey.secret) },
       upstream: { url: `${upstream}/`, headers: auth(gatewayKey.secret) },
       sdkBare: { url: `${sdkUrls.bare}/`, headers: auth(sdkKey.secret) },
       sdk: { url: `${sdkUrls.sdk}/`, headers: auth(sdkKey.secret) },
@@ -389,16 +444,69 @@ async function main() {
     // ---- throughput: warm every server (JIT, keep-alive, caches), then alternating rounds
     console.log('\nthroughput (req/s per run; only the ratios within a round mean anything):');
     for (const v of variants) await load(targets[v], v);
+    const redisInfo = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+    await redisInfo.connect();
+    cleanups.push(async () => void (await redisInfo.quit().catch(() => redisInfo.disconnect())));
+    const pid = (child: ChildProcess) => () => Promise.resolve(processCpuMs(child.pid!));
+    const meters = {
+      upstream: pid(upstreamChild.child),
+      portal: pid(portal.child),
+      portalLocal: pid(portalLocal.child),
+      gateway: pid(gateway.child),
+      gatewayLocal: pid(gatewayLocal.child),
+      passThrough: pid(passThrough.child),
+      sdkServers: pid(sdkChild.child),
+      redis: () => redisCpuMs(redisInfo),
+      loadGenerator: () => {
+        const { user, system } = process.cpuUsage();
+        return Promise.resolve((user + system) / 1000);
+      },
+    };
+    type Meter = keyof typeof meters;
+    const measuredBy: Record<Variant, Meter[]> = {
+      bareVerifyJson: ['upstream'],
+      verify: ['portal', 'redis'],
+      verifyLocal: ['portalLocal'],
+      passThrough: ['passThrough', 'upstream'],
+      gateway: ['gateway', 'upstream', 'redis'],
+      gatewayLocal: ['gatewayLocal', 'upstream'],
+      upstream: ['upstream'],
+      sdkBare: ['sdkServers'],
+      sdk: ['sdkServers', 'portal'],
+    };
+    const cpu = {} as Record<Variant, Partial<Record<Meter | 'loadGenerator', number>>>;
+    const requests = {} as Record<Variant, number>;
     const rounds: Record<Variant, number>[] = [];
     for (let i = 0; i < ROUNDS; i++) {
       const order = variants.map((_, j) => variants[(i + j) % variants.length]!);
       const r = {} as Record<Variant, number>;
-      for (const v of order) r[v] = await load(targets[v], v);
+      for (const v of order) {
+        const names: Meter[] = [...measuredBy[v], 'loadGenerator'];
+        const before = await Promise.all(names.map((m) => meters[m]()));
+        const run = await load(targets[v], v);
+        const after = await Promise.all(names.map((m) => meters[m]()));
+        r[v] = run.rps;
+        requests[v] = (requests[v] ?? 0) + run.requests;
+        cpu[v] ??= {};
+        names.forEach((m, k) => (cpu[v][m] = (cpu[v][m] ?? 0) + after[k]! - before[k]!));
+      }
       rounds.push(r);
       console.log(
         `  round ${i + 1}: ${variants.map((v) => `${v} ${Math.round(r[v])}`).join(', ')}`,
       );
     }
+    /** CPU µs per request of each process a variant's requests go through (all rounds). */
+    const cpuPerRequest = (v: Variant) =>
+      Object.fromEntries(
+        Object.entries(cpu[v]).map(([m, ms]) => [m, Math.round((ms * 1000) / requests[v])]),
+      );
+    console.log('CPU µs per request, by process (all rounds):');
+    for (const v of variants)
+      console.log(
+        `  ${v}: ${Object.entries(cpuPerRequest(v))
+          .map(([m, us]) => `${m} ${us}`)
+          .join(', ')}`,
+      );
     sdkChild.child.send('stop');
     const sdkStats = await sdkChild.message<Record<string, unknown>>('stats');
     sdkStopped = true;
@@ -429,32 +537,66 @@ async function main() {
             [a]: Math.round(median(rounds.map((r) => r[a]))),
             [b]: Math.round(median(rounds.map((r) => r[b]))),
           },
+          cpuMicrosecondsPerRequest: { [a]: cpuPerRequest(a), [b]: cpuPerRequest(b) },
           ...extra,
         },
       });
     };
     ratio(
       1,
-      'verify endpoint vs a bare node:http server answering the same JSON',
+      'verify endpoint vs a bare node:http server answering the same JSON, with Redis',
       'req/s of POST /v1/keys/verify on the built portal (service token, a valid key with per-minute and monthly limits in Redis, count on) over req/s of a bare node:http server answering the same bytes to the same POST; median of per-round ratios',
       'verify',
       'bareVerifyJson',
       0.6,
+      { configuration: 'with Redis (REDIS_URL)' },
+    );
+    ratio(
+      1,
+      'verify endpoint vs a bare node:http server answering the same JSON, without Redis',
+      'as above, on a portal without REDIS_URL: the key limits are counted in its own memory',
+      'verifyLocal',
+      'bareVerifyJson',
+      0.6,
+      { configuration: 'without Redis (limits in process memory)' },
     );
     ratio(
       2,
-      'gateway with auth + limits + counting vs the same gateway passing through without them',
+      'gateway with auth + limits + counting vs the same gateway passing through without them, with Redis',
       'req/s of GET / through the built gateway (key checked, per-minute and monthly limits in Redis, counted) over req/s through the same createGateway with a key check that admits every key without look-up, limits or counting (bench/pass-through.ts); same upstream, both logging a line per request; median of per-round ratios',
       'gateway',
       'passThrough',
       0.8,
-      { reference: 'Kong with key-auth and rate limiting: 0.76×' },
+      {
+        configuration: 'with Redis (REDIS_URL)',
+        reference: 'Kong with key-auth and rate limiting: 0.76×',
+      },
+    );
+    ratio(
+      2,
+      'gateway with auth + limits + counting vs the same gateway passing through without them, without Redis',
+      'as above, with a built gateway (and portal) without REDIS_URL: the key limits are counted in the gateway process (the gateway default)',
+      'gatewayLocal',
+      'passThrough',
+      0.8,
+      {
+        configuration: 'without Redis (limits in process memory)',
+        reference: 'Kong with key-auth and rate limiting: 0.76×',
+      },
     );
     ratio(
       3,
-      'gateway vs calling the upstream directly',
+      'gateway vs calling the upstream directly, with Redis',
       'req/s of GET / through the built gateway (auth + limits + counting) over req/s of GET / on the upstream itself; median of per-round ratios',
       'gateway',
+      'upstream',
+      null,
+    );
+    ratio(
+      3,
+      'gateway vs calling the upstream directly, without Redis',
+      'as above, through the built gateway without REDIS_URL',
+      'gatewayLocal',
       'upstream',
       null,
     );
@@ -510,25 +652,12 @@ async function main() {
       // ---- figure 5: revoke → first refusal at another gateway process
       console.log(`\nrevocations: ${TRIALS} trials with Redis`);
       const withRedisDelays = await revokeTrials(client, gateway.base, TRIALS);
-      // The throughput servers are done: only the deployment without Redis runs from here.
+      // The deployment with Redis is done: only the one without runs from here.
       await passThrough.stop();
       await gateway.stop();
       await portal.stop();
-
-      const noRedis = await freshDeployment({ redis: false });
-      cleanups.push(() => noRedis.dispose());
-      const portal2 = await startServer('portal', PORTAL_MAIN, portalEnv(noRedis), '/healthz');
-      cleanups.push(() => portal2.stop());
-      const gateway2 = await startServer(
-        'gateway-no-redis',
-        GATEWAY_MAIN,
-        gatewayEnv(noRedis, upstream),
-        '/__gateway/healthz',
-      );
-      cleanups.push(() => gateway2.stop());
-      const client2 = await new PortalClient(portal2.base).owner();
       console.log(`revocations: ${TRIALS} trials without Redis (the gateway polls the database)`);
-      const noRedisDelays = await revokeTrials(client2, gateway2.base, TRIALS);
+      const noRedisDelays = await revokeTrials(clientLocal, gatewayLocal.base, TRIALS);
 
       const revokeFigure = (delays: number[], redis: boolean, targetMs: number) => {
         const p99 = round(percentile(delays, 99), 1);
@@ -583,9 +712,15 @@ async function main() {
         bench: 'pnpm bench:gateway',
         startedAt: startedAt.toISOString(),
         durationSeconds,
-        machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model, node: process.version },
+        machine: {
+          cores: os.cpus().length,
+          cpu: os.cpus()[0]?.model,
+          node: process.version,
+          // 1, 5 and 15 minute load averages: the cores are shared with whatever else runs.
+          loadAverageAtStart: loadAtStart,
+          loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)),
+        },
         database,
-        throughputWithRedis: THROUGHPUT_REDIS,
         loadGenerator: `autocannon, in the bench's own process, ${CONNECTIONS} connections`,
         rounds: ROUNDS,
         secondsPerRun: SECONDS,
