@@ -84,20 +84,32 @@ const badRequest = (message: string, extensions: Record<string, unknown> = {}) =
   new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extensions } });
 
 /** A parsed and validated document, or the errors that refused it: the same for every request that sends it. */
-type Checked = { document: DocumentNode } | { errors: GraphQLError[] };
+type Checked =
+  | {
+      document: DocumentNode;
+      /** Its cost by the JSON of the variables it was priced with (a few kept per document). */
+      costs: Map<string, number>;
+    }
+  | { errors: GraphQLError[] };
+
+/** Variables sets whose cost is remembered per document, and the longest JSON remembered. */
+const COSTS_PER_DOCUMENT = 16;
+const COST_KEY_MAX = 1024;
 
 export class Gate {
   /** Validation: graphql's own rules, the depth/alias/directive limits, and no introspection in production. */
   readonly rules: readonly ValidationRule[];
   /**
-   * Parsed documents by their text. Bounded by size, not only count (a document's AST is many
-   * times its text): up to 2 MB of text, and none above 16 KB (the web app's largest is ~2 KB).
+   * Parsed documents by their text, bounded by what they hold in memory (their text as the key,
+   * plus their AST, kept without locations): 16 MB in all. Large texts are cached too (a 100 KB
+   * body of comments parses to a tiny AST): re-parsing them on every request is what an attacker
+   * sending maximum-size bodies would exploit.
    */
   private readonly documents = new LRUCache<string, Checked>({
-    max: 1_000,
-    maxSize: 2 * 1024 * 1024,
-    maxEntrySize: 16 * 1024,
-    sizeCalculation: (_checked, query) => query.length,
+    max: 2_000,
+    maxSize: 16 * 1024 * 1024,
+    sizeCalculation: (checked, query) =>
+      query.length + ('document' in checked ? JSON.stringify(checked.document).length : 256),
   });
 
   constructor(
@@ -210,7 +222,7 @@ export class Gate {
     const coerced = getVariableValues(this.schema, operation.variableDefinitions ?? [], vars ?? {});
     if (coerced.errors)
       return refused(coerced.errors.map((e) => badRequest(e.message, { reason: 'BAD_VARIABLES' })));
-    const cost = operationCost(this.schema, checked.document, operationName ?? undefined, vars);
+    const cost = this.costOf(checked, operationName ?? undefined, vars);
     const tooCostly = costError(cost, this.config.limits.cost);
     if (tooCostly) return refused([tooCostly]);
     const overBudget = await this.spendHeavy(cost, caller);
@@ -222,6 +234,27 @@ export class Gate {
       operationName: operationName ?? undefined,
       variables: vars,
     };
+  }
+
+  /**
+   * What the operation costs with these variables. Pricing walks the whole selection (a
+   * maximum-cost query has thousands of fields), so the answer is kept per document and variables:
+   * a caller repeating an expensive query pays for the walk once.
+   */
+  private costOf(
+    checked: Extract<Checked, { document: DocumentNode }>,
+    operationName: string | undefined,
+    variables: Record<string, unknown> | undefined,
+  ): number {
+    const key = `${operationName ?? ''}\u0000${variables ? JSON.stringify(variables) : ''}`;
+    const known = checked.costs.get(key);
+    if (known !== undefined) return known;
+    const cost = operationCost(this.schema, checked.document, operationName, variables);
+    if (key.length <= COST_KEY_MAX) {
+      if (checked.costs.size >= COSTS_PER_DOCUMENT) checked.costs.clear();
+      checked.costs.set(key, cost);
+    }
+    return cost;
   }
 
   /**
@@ -257,14 +290,15 @@ export class Gate {
   private check(query: string): Checked {
     let document: DocumentNode;
     try {
-      document = parse(query, parseOptionsFor(this.config.limits));
+      // No locations: a cached AST then holds no tokens (comments included) and no copy of the text.
+      document = parse(query, { ...parseOptionsFor(this.config.limits), noLocation: true });
     } catch (error) {
       if (error instanceof GraphQLError)
         return { errors: [badRequest(error.message, { reason: 'GRAPHQL_PARSE_FAILED' })] };
       throw error;
     }
     const errors = validateOperation(this.schema, document, this.config.limits, this.hardening);
-    if (errors.length === 0) return { document };
+    if (errors.length === 0) return { document, costs: new Map() };
     return {
       errors: errors.map((e) =>
         e.extensions.code ? e : badRequest(e.message, { reason: 'GRAPHQL_VALIDATION_FAILED' }),

@@ -39,7 +39,9 @@ export async function runPortal(options: RunOptions): Promise<PortalProcess> {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build the api first (pnpm build)`);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-fault-'));
   const port = options.port ?? (await freePort());
-  const child = spawn(process.execPath, [MAIN], {
+  // PORTAL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the portal under a run.
+  const nodeArgs = process.env.PORTAL_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: {
       PATH: process.env.PATH,
       PORT: String(port),
