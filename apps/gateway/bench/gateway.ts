@@ -16,7 +16,7 @@
  * default redis://127.0.0.1:6379: limits shared by portal and gateways, as a provider with more
  * than one gateway runs it); revocations are measured with Redis and without it.
  *
- * Knobs: BENCH_ROUNDS (6), BENCH_SECONDS (2, per run), BENCH_CONNECTIONS (32), BENCH_TRIALS (50),
+ * Knobs: BENCH_ROUNDS (8), BENCH_SECONDS (2, per run), BENCH_CONNECTIONS (32), BENCH_TRIALS (50),
  * BENCH_PROFILE=gateway,pass-through,portal,sdk (node --cpu-prof on those children; profiles in
  * bench-results/profiles/), BENCH_OUT (bench-results/gateway.json).
  */
@@ -31,7 +31,7 @@ import { Redis } from 'ioredis';
 import { PortalClient } from '../test/portal-client';
 import { freePort, freshDeployment, type Deployment } from '../test/processes';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 50);
