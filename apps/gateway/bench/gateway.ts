@@ -446,7 +446,14 @@ async function main() {
     for (const v of variants) await load(targets[v], v);
     const redisInfo = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redisInfo.connect();
-    cleanups.push(async () => void (await redisInfo.quit().catch(() => redisInfo.disconnect())));
+    cleanups.push(async () => {
+      // The run's counters (a month's live 32 days) go with it: everything under its prefix.
+      const prefix = withRedis.redis.REDIS_KEY_PREFIX;
+      if (prefix)
+        for await (const keys of redisInfo.scanStream({ match: `${prefix}*`, count: 500 }))
+          if ((keys as string[]).length > 0) await redisInfo.unlink(...(keys as string[]));
+      await redisInfo.quit().catch(() => redisInfo.disconnect());
+    });
     const pid = (child: ChildProcess) => () => Promise.resolve(processCpuMs(child.pid!));
     const meters = {
       upstream: pid(upstreamChild.child),
