@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { parseApiKey, type KeyEnvironment } from './format';
@@ -82,8 +83,12 @@ export interface VerifierOptions {
 
 const DEFAULT_TTL_MS = 60_000;
 
+/** crypto.hash (Node 20.12+): one call, no Hash object; the hot path hashes every presented key. */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string })
+  .hash;
+
 export const sha256Hex = (value: string): string =>
-  createHash('sha256').update(value).digest('hex');
+  oneShot ? oneShot('sha256', value, 'hex') : createHash('sha256').update(value).digest('hex');
 
 /**
  * The one verification core: key format and checksum before any look-up, a cache of looked-up
