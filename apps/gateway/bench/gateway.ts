@@ -750,12 +750,20 @@ async function main() {
  */
 async function formatLikeTheRepository(file: string): Promise<void> {
   try {
-    type Prettier = { format(source: string, options: { filepath: string }): Promise<string> };
+    type Prettier = {
+      resolveConfig(file: string): Promise<Record<string, unknown> | null>;
+      format(source: string, options: Record<string, unknown>): Promise<string>;
+    };
     const loaded = (await import(require.resolve('prettier', { paths: [ROOT] }))) as Prettier & {
       default?: Prettier;
     };
     const prettier = loaded.default ?? loaded;
-    writeFileSync(file, await prettier.format(readFileSync(file, 'utf8'), { filepath: file }));
+    // The repository's own settings (.prettierrc), as `prettier --check .` reads them.
+    const options = (await prettier.resolveConfig(file)) ?? {};
+    writeFileSync(
+      file,
+      await prettier.format(readFileSync(file, 'utf8'), { ...options, filepath: file }),
+    );
   } catch {
     // Unformatted is still valid JSON.
   }
