@@ -108,8 +108,9 @@ export class Gate {
   private readonly documents = new LRUCache<string, Checked>({
     max: 2_000,
     maxSize: 16 * 1024 * 1024,
+    // An AST's objects take about three times its JSON.
     sizeCalculation: (checked, query) =>
-      query.length + ('document' in checked ? JSON.stringify(checked.document).length : 256),
+      query.length + ('document' in checked ? 3 * JSON.stringify(checked.document).length : 256),
   });
 
   constructor(

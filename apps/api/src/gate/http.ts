@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { OperationTypeNode, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  OperationTypeNode,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import { createContext, type Context } from '../core/context';
 import { AppError, ErrorCode } from '../core/errors';
 import type { Principal } from '../core/auth/principal';
@@ -46,6 +52,9 @@ export class HttpTransport {
       // The gate has parsed, validated and priced the document already; Apollo executes.
       validationRules: [...gate.rules],
       csrfPrevention: true,
+      // Apollo keeps its own parsed copy of each document (30 MiB of JSON by default, several
+      // times that in memory); the gate's cache is the main one, so Apollo's stays small.
+      documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: 4 * 1024 * 1024 }),
       allowBatchedHttpRequests: false,
       // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo must not race it.
       stopOnTerminationSignals: false,

@@ -29,6 +29,8 @@ const SEED = Number(process.env.FUZZ_SEED ?? 20261128);
 const CONCURRENCY = 6;
 /** Growth of the server's resident memory from after warm-up to the end of the run. */
 const RSS_GROWTH_BOUND_MB = 150;
+/** The portal's old-generation heap limit during the run. */
+const HEAP_CAP_MB = 128;
 
 const limits = loadConfig({ NODE_ENV: 'test', DATA_DIR: '/tmp' }).limits;
 const BODY_BYTES = limits.bodyBytes;
@@ -294,7 +296,13 @@ async function pool<T>(items: readonly T[], work: (item: T, index: number) => Pr
 beforeAll(async () => {
   const smtpUrl = await smtp.start();
   [portal, schema] = await Promise.all([
-    runPortal({ env: { SMTP_URL: smtpUrl, MAIL_OUTBOX: 'false', LOG_LEVEL: 'warn' } }),
+    runPortal({
+      env: { SMTP_URL: smtpUrl, MAIL_OUTBOX: 'false', LOG_LEVEL: 'warn' },
+      // The heap is capped as a deployment would cap it: anything kept for good (a leak, an
+      // unbounded cache) would exhaust it and crash the process; without a cap V8 grows its heap
+      // for fewer collections, and RSS measures that slack rather than what is kept.
+      nodeArgs: [`--max-old-space-size=${HEAP_CAP_MB}`],
+    }),
     buildGraphQLSchema(),
   ]);
   await seed();

@@ -30,6 +30,8 @@ export interface PortalProcess {
 export interface RunOptions {
   env: Record<string, string>;
   port?: number;
+  /** Node options for the portal process (e.g. a heap limit). */
+  nodeArgs?: string[];
   /** Resolve once /healthz answers 200 (default), or as soon as the process has started. */
   waitForHealth?: boolean;
 }
@@ -40,7 +42,10 @@ export async function runPortal(options: RunOptions): Promise<PortalProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-fault-'));
   const port = options.port ?? (await freePort());
   // PORTAL_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the portal under a run.
-  const nodeArgs = process.env.PORTAL_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const nodeArgs = [
+    ...(options.nodeArgs ?? []),
+    ...(process.env.PORTAL_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, MAIN], {
     env: {
       PATH: process.env.PATH,
