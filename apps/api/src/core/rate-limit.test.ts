@@ -44,11 +44,9 @@ describe('RateLimits in memory', () => {
     b = createRedis(process.env.REDIS_URL!);
     // As the portal does at start (connectRedis): counting begins once Redis is ready; before
     // that, each process counts alone (the in-memory fallback for a Redis that is away).
-    await Promise.all(
-      [a, b].map((c) =>
-        c.status === 'ready' ? undefined : new Promise((r) => c.once('ready', r)),
-      ),
-    );
+    for (const client of [a, b])
+      if (client.status !== 'ready')
+        await new Promise<void>((resolve) => client.once('ready', () => resolve()));
   });
   afterAll(async () => {
     await a.quit();
