@@ -7,4 +7,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 180_000,
   maxWorkers: 1,
+  // These runs start servers, sockets and child processes of their own; a handle one of them
+  // leaves open (an SMTP listener, a socket's keep-alive) must not keep CI waiting once all passed.
+  forceExit: true,
 };
