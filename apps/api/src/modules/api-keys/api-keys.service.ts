@@ -187,6 +187,39 @@ export class ApiKeysService {
     return { ...key, revokedAt: now, revokedById: actor.userId };
   }
 
+  /**
+   * Revokes one key inside the caller's transaction (offboarding its creator), audited as
+   * api_key.revoked with the reason. False when it was already revoked. After the transaction
+   * commits, call `announceRevoked` so every process drops it.
+   */
+  async revokeWithin(
+    m: EntityManager,
+    key: ApiKey,
+    actorUserId: string,
+    reason: string,
+  ): Promise<boolean> {
+    const result = await m.update(
+      ApiKey,
+      { id: key.id, revokedAt: IsNull() },
+      { revokedAt: this.deps.clock.now(), revokedById: actorUserId },
+    );
+    if (!result.affected) return false;
+    await this.deps.audit.record(m, {
+      teamId: key.teamId,
+      actorUserId,
+      action: 'api_key.revoked',
+      targetType: 'api_key',
+      targetId: key.id,
+      details: { name: key.name, start: key.start, reason },
+    });
+    return true;
+  }
+
+  /** Publishes a committed revocation: every process drops the key and ends its sockets. */
+  announceRevoked(keyId: string): void {
+    this.deps.authenticator.invalidate(keyId);
+  }
+
   /** Part of deleting a team: all its keys stop working at once. */
   async revokeAllOfTeam(m: EntityManager, teamId: string): Promise<void> {
     const live = await m.find(ApiKey, {
