@@ -28,8 +28,11 @@ describe('loadConfig', () => {
 
   it.each([
     [{ DATABASE_URL: 'postgres://x/y' }, /^DATABASE_URL must be a URL starting with mysql:\/\//],
-    [{ PORT: 'eighty' }, /^PORT /],
-    [{ PORT: '70000' }, /^PORT /],
+    [{ PORT: 'eighty' }, /^PORT must be a whole number \(received "eighty"\)$/],
+    [{ PORT: 'abc' }, /^PORT must be a whole number \(received "abc"\)$/],
+    [{ PORT: '80.5' }, /^PORT must be a whole number \(received "80.5"\)$/],
+    [{ PORT: '70000' }, /^PORT must be at most 65535 \(received "70000"\)$/],
+    [{ SESSION_TTL_HOURS: '0' }, /^SESSION_TTL_HOURS must be at least 1 \(received "0"\)$/],
     [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL /],
     [{ SMTP_URL: 'mail.example.com' }, /^SMTP_URL /],
     [{ PUBLIC_URL: 'portal.example.com' }, /^PUBLIC_URL /],

@@ -105,6 +105,24 @@ const schema = z.object({
   GRAPHQL_HEAVY_BUDGET_PER_MINUTE: z.coerce.number().int().min(1).max(100_000_000).default(20_000),
 });
 
+/**
+ * zod's own words for numbers speak of the coerced value ("received NaN"): say what the setting
+ * must be and what was given instead.
+ */
+function describeIssue(issue: z.core.$ZodIssue, given: string | undefined): string {
+  const received = given === undefined ? '' : ` (received "${given}")`;
+  if (issue.code === 'invalid_type' && (issue.expected === 'number' || issue.expected === 'int')) {
+    return `must be a whole number${received}`;
+  }
+  if (issue.code === 'too_big' && issue.origin === 'number') {
+    return `must be at most ${String(issue.maximum)}${received}`;
+  }
+  if (issue.code === 'too_small' && issue.origin === 'number') {
+    return `must be at least ${String(issue.minimum)}${received}`;
+  }
+  return issue.message;
+}
+
 /** Reads and checks the environment; throws a ConfigError naming the first bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings count as unset, as shells and compose files tend to produce them.
@@ -114,7 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ConfigError(`${issue.path.join('.')} ${issue.message}`);
+    const name = issue.path.join('.');
+    throw new ConfigError(`${name} ${describeIssue(issue, cleaned[name])}`);
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);

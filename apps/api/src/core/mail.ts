@@ -17,7 +17,8 @@ export interface Mailer {
 
 /**
  * nodemailer over SMTP when SMTP_URL is set; otherwise a development outbox: each mail is
- * written as an .eml file under DATA_DIR/outbox and its path is logged.
+ * written under DATA_DIR/outbox as an .eml file and, beside it, a .txt of its plain-text part
+ * (unencoded, so links copy whole); both paths are logged.
  */
 export function createMailer(options: {
   smtpUrl?: string;
@@ -46,13 +47,21 @@ export function createMailer(options: {
     async send(message) {
       const info = await transport.sendMail({ from, ...message });
       mkdirSync(outbox, { recursive: true });
-      const file = path.join(
+      const base = path.join(
         outbox,
-        `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^\w.-]/g, '')}.eml`,
+        `${new Date().toISOString().replace(/[:.]/g, '-')}-${info.messageId.replace(/[^\w.-]/g, '')}`,
       );
+      const file = `${base}.eml`;
       writeFileSync(file, info.message as Buffer);
+      // The .eml is quoted-printable (links broken across lines); the .txt beside it is the plain
+      // text part as written, so a reset or invitation link can be copied whole.
+      const text = `${base}.txt`;
+      writeFileSync(
+        text,
+        `From: ${from}\nTo: ${message.to}\nSubject: ${message.subject}\n\n${message.text}\n`,
+      );
       logger.info(
-        { to: message.to, subject: message.subject, file },
+        { to: message.to, subject: message.subject, file, text },
         'mail written to the development outbox (SMTP_URL is not set)',
       );
     },
