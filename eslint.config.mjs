@@ -38,6 +38,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain-JS scripts are type-checked through their tsconfig (allowJs), which knows node's globals.
+    files: ['**/*.mjs'],
+    rules: { 'no-undef': 'off' },
+  },
+  {
     // jest's asymmetric matchers (expect.any, expect.stringMatching) are typed `any`.
     files: ['**/*.test.ts', '**/test/**/*.ts', '**/e2e/**/*.ts'],
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
