@@ -4,7 +4,7 @@
  * Processes: this one is the load generator (autocannon) and the referee; the upstream (a bare
  * node:http server answering a small JSON, bench/upstream.ts), the built portal (apps/api
  * dist/main.js), the built gateway (dist/main.js), the same gateway passing through without a key
- * core (bench/pass-through.ts) and the SDK's servers (bench/sdk-servers.ts) each run as a child
+ * core (bench/pass-through.ts) and the SDK's servers (packages/sdk/bench/servers.ts) each run as a child
  * process in production mode, so the generator never shares their event loop.
  *
  * On 2 cores the generator and the servers share the CPU, so absolute req/s mean little: every
@@ -49,6 +49,7 @@ const OUT = path.resolve(
     (ONLY.size > 0 ? 'bench-results/gateway.partial.json' : 'bench-results/gateway.json'),
 );
 const PROFILE_DIR = path.join(ROOT, 'bench-results', 'profiles');
+const SDK_SERVERS = path.join(ROOT, 'packages', 'sdk', 'dist-bench', 'bench', 'servers.js');
 const SERVICE_TOKEN = `bench-${randomBytes(24).toString('hex')}`;
 
 // ---------------------------------------------------------------------------------------------
@@ -127,9 +128,9 @@ async function startServer(
   return server;
 }
 
-/** A bench child (forked, IPC) and the first message carrying `field`. */
+/** A bench child (forked, IPC; `file` relative to this one's folder) and its first message carrying `field`. */
 function forkChild(label: string, file: string, env: Record<string, string> = {}) {
-  const child = fork(path.join(__dirname, file), {
+  const child = fork(path.resolve(__dirname, file), {
     execArgv: execArgv(label),
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
   });
@@ -382,7 +383,9 @@ async function main() {
     // The SDK caches answers for keys without limits (a limited key takes one verify per request).
     const sdkKey = await client.createKey();
 
-    const sdkChild = forkChild('sdk', 'sdk-servers.js', {
+    // The SDK's own bench servers (packages/sdk/bench/servers.ts, built by this package's bench
+    // script): node:http bare and behind withPartnerAuth, in one process.
+    const sdkChild = forkChild('sdk', SDK_SERVERS, {
       PORTAL_URL: portal.base,
       SERVICE_TOKEN,
     });

@@ -7,7 +7,9 @@
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SMALL_JSON } from './upstream-json';
+
+/** The small JSON document every throughput figure's server answers (the SDK's bench servers answer the same). */
+const SMALL_JSON = JSON.stringify({ hello: 'partner', items: [1, 2, 3] });
 
 let verifyJson = '{}';
 

@@ -1,20 +1,25 @@
 /**
  * The measured servers, in a process of their own (the load generator must not share their event
  * loop): the same JSON answer bare, behind the middleware, and behind the middleware without usage
- * reports (to tell the check's cost from the reports'). Sends its URLs to the parent over IPC and
- * flushes the reports when asked to stop.
+ * reports (to tell the check's cost from the reports'). Sends its URLs to the parent over IPC and,
+ * on 'stop', closes, flushes the reports and sends the client's stats.
+ *
+ * The one copy: `pnpm bench` here and figure 4 of `pnpm bench:gateway` (apps/gateway/bench) both
+ * fork it (PORTAL_URL, SERVICE_TOKEN in the environment).
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPortalClient, withPartnerAuth } from '../src';
 
+/** The small JSON document every server of both benches answers (apps/gateway/bench's upstream too). */
+const BODY = JSON.stringify({ hello: 'partner', items: [1, 2, 3] });
+
 const answer = (res: http.ServerResponse) => {
-  const body = JSON.stringify({ hello: 'partner', items: [1, 2, 3] });
   res.writeHead(200, {
     'content-type': 'application/json',
-    'content-length': Buffer.byteLength(body),
+    'content-length': Buffer.byteLength(BODY),
   });
-  res.end(body);
+  res.end(BODY);
 };
 
 async function listen(server: http.Server): Promise<string> {

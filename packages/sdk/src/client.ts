@@ -46,6 +46,12 @@ export interface PortalClientOptions {
 export interface PortalClient {
   /** `POST /v1/keys/verify`: the contract's answer. Throws PortalError when the portal cannot answer. */
   verifyKey(key: string, options?: VerifyOptions): Promise<VerifyResult>;
+  /**
+   * The answer `verifyKey` would give without a request to the portal (a cached answer, or
+   * MALFORMED from the format check), synchronously; undefined when it would have to ask. The
+   * middleware's hot path: a warm key costs no promise.
+   */
+  verifyKeyLocally(key: string, options?: VerifyOptions): VerifyResult | undefined;
   /** Queues usage events for `POST /v1/usage` (sent in batches, in the background). */
   reportUsage(...events: UsageEvent[]): void;
   /** Sends the queued usage events now; rejects if some could not be sent after a few tries. */
@@ -142,14 +148,14 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     return result;
   }
 
-  async function verifyKey(key: string, verify: VerifyOptions = {}): Promise<VerifyResult> {
-    if (typeof key !== 'string') throw new TypeError('verifyKey: `key` must be a string.');
-    if (verify.environment !== undefined && !ENVIRONMENTS.has(verify.environment))
-      throw new TypeError('verifyKey: `environment` must be DEVELOPMENT or PRODUCTION.');
-    const count = verify.count !== false;
-    const id = cacheKey(key, verify.environment);
-    // Entries outlive their use (until evicted): an expired one still says what the key was.
-    const entry = cache.get(id);
+  const NO_OPTIONS: VerifyOptions = {};
+
+  /** What the cache (or the format check) answers for this key; `entry` is the entry looked at. */
+  function local(
+    key: string,
+    count: boolean,
+    entry: CacheEntry | undefined,
+  ): VerifyResult | undefined {
     const cached = fromCache(entry, count, Date.now());
     if (cached) {
       counts.localAnswers++;
@@ -160,6 +166,29 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
       counts.localAnswers++;
       return { valid: false, code: 'MALFORMED' };
     }
+    return undefined;
+  }
+
+  function verifyKeyLocally(
+    key: string,
+    verify: VerifyOptions = NO_OPTIONS,
+  ): VerifyResult | undefined {
+    if (typeof key !== 'string') return undefined;
+    if (verify.environment !== undefined && !ENVIRONMENTS.has(verify.environment)) return undefined;
+    const id = cacheKey(key, verify.environment);
+    return local(key, verify.count !== false, cache.get(id));
+  }
+
+  async function verifyKey(key: string, verify: VerifyOptions = {}): Promise<VerifyResult> {
+    if (typeof key !== 'string') throw new TypeError('verifyKey: `key` must be a string.');
+    if (verify.environment !== undefined && !ENVIRONMENTS.has(verify.environment))
+      throw new TypeError('verifyKey: `environment` must be DEVELOPMENT or PRODUCTION.');
+    const count = verify.count !== false;
+    const id = cacheKey(key, verify.environment);
+    // Entries outlive their use (until evicted): an expired one still says what the key was.
+    const entry = cache.get(id);
+    const answered = local(key, count, entry);
+    if (answered) return answered;
     const body: Record<string, unknown> = { key };
     if (verify.environment) body.environment = verify.environment;
     if (count) return ask(id, body);
@@ -185,7 +214,10 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
 
   return {
     verifyKey,
-    reportUsage: (...events) => events.forEach((event) => reporter.add(event)),
+    verifyKeyLocally,
+    reportUsage(...events) {
+      for (let i = 0; i < events.length; i++) reporter.add(events[i]!);
+    },
     flush: () => reporter.flush(),
     close: () => reporter.close(),
     clearCache(key?: string) {

@@ -10,7 +10,7 @@ import {
   refusalOf,
   type Refusal,
 } from './refusals';
-import type { Environment, Partner } from './types';
+import type { Environment, Partner, VerifyOptions, VerifyResult } from './types';
 
 declare module 'http' {
   interface IncomingMessage {
@@ -52,36 +52,61 @@ export type Decision =
   | { pass: true; partner: Partner | undefined; headers: Record<string, string>; keyId?: string }
   | { pass: false; refusal: Refusal; keyId?: string };
 
+const NO_HEADERS: Record<string, string> = Object.freeze({});
+
+/** The decision for an answer of the portal (or of the client's cache). */
+function decisionOf(result: VerifyResult): Decision {
+  if (!result.valid) return { pass: false, refusal: refusalOf(result), keyId: result.keyId };
+  return {
+    pass: true,
+    partner: { teamId: result.teamId, keyId: result.keyId, environment: result.environment },
+    // A cached answer is of a key without limits: no RateLimit-* headers to build.
+    headers: result.ratelimit || result.monthly ? rateLimitHeaders(result) : NO_HEADERS,
+    keyId: result.keyId,
+  };
+}
+
+/** The verify options every request of one middleware uses, made once. */
+function verifyOptionsOf(options: AuthOptions): VerifyOptions {
+  return options.environment
+    ? { count: false, environment: options.environment }
+    : { count: false };
+}
+
+/**
+ * Decides synchronously when the client can answer without the portal (a warm key, a missing or
+ * malformed one): the hot path then costs no promise and no turn of the event loop. Otherwise a
+ * promise of the decision; never rejects.
+ */
+function decideNow(
+  client: PortalClient,
+  headers: IncomingHttpHeaders,
+  options: AuthOptions,
+  verify: VerifyOptions,
+): Decision | Promise<Decision> {
+  const key = keyFromHeaders(headers);
+  if (key === undefined) return { pass: false, refusal: MISSING_KEY };
+  if (key === null) return { pass: false, refusal: TWO_KEYS };
+  const known = client.verifyKeyLocally(key, verify);
+  if (known !== undefined) return decisionOf(known);
+  return client.verifyKey(key, verify).then(decisionOf, (error: unknown) => {
+    const portalError =
+      error instanceof PortalError
+        ? error
+        : new PortalError('PORTAL_ERROR', String(error), undefined, { cause: error });
+    (options.onError ?? defaultOnError)(portalError);
+    if (options.failOpen) return { pass: true, partner: undefined, headers: NO_HEADERS };
+    return { pass: false, refusal: PORTAL_UNAVAILABLE };
+  });
+}
+
 /** Verifies the request's key (`count: false`) and decides; never throws. */
 export async function decide(
   client: PortalClient,
   headers: IncomingHttpHeaders,
   options: AuthOptions,
 ): Promise<Decision> {
-  const key = keyFromHeaders(headers);
-  if (key === undefined) return { pass: false, refusal: MISSING_KEY };
-  if (key === null) return { pass: false, refusal: TWO_KEYS };
-  try {
-    const result = await client.verifyKey(key, {
-      count: false,
-      ...(options.environment ? { environment: options.environment } : {}),
-    });
-    if (!result.valid) return { pass: false, refusal: refusalOf(result), keyId: result.keyId };
-    return {
-      pass: true,
-      partner: { teamId: result.teamId, keyId: result.keyId, environment: result.environment },
-      headers: rateLimitHeaders(result),
-      keyId: result.keyId,
-    };
-  } catch (error) {
-    const portalError =
-      error instanceof PortalError
-        ? error
-        : new PortalError('PORTAL_ERROR', String(error), undefined, { cause: error });
-    (options.onError ?? defaultOnError)(portalError);
-    if (options.failOpen) return { pass: true, partner: undefined, headers: {} };
-    return { pass: false, refusal: PORTAL_UNAVAILABLE };
-  }
+  return decideNow(client, headers, options, verifyOptionsOf(options));
 }
 
 const defaultOnError = (error: PortalError) =>
@@ -103,9 +128,33 @@ export function sendRefusal(res: ServerResponse, refusal: Refusal): void {
   res.end(body);
 }
 
+const REPORT = Symbol('partnerPortalReport');
+
+interface PendingReport {
+  client: PortalClient;
+  keyId: string;
+  started: number;
+}
+
+type Reported = ServerResponse & { [REPORT]?: PendingReport | undefined };
+
+/** One listener for every response (no closure per request): the report is on the response. */
+function reportOnClose(this: Reported): void {
+  const pending = this[REPORT];
+  if (pending === undefined) return;
+  this[REPORT] = undefined;
+  pending.client.reportUsage({
+    keyId: pending.keyId,
+    status: this.writableFinished ? this.statusCode : 499,
+    latencyMs: Math.round(performance.now() - pending.started),
+    at: Date.now(),
+  });
+}
+
 /**
  * Reports the status the client received and the time taken, once the response is done. A client
- * that went away before the end is reported as 499 (nginx's "client closed request").
+ * that went away before the end is reported as 499 (nginx's "client closed request"). The event
+ * joins the client's buffer (sent in batches by its timer).
  */
 export function reportWhenDone(
   client: PortalClient,
@@ -113,31 +162,46 @@ export function reportWhenDone(
   keyId: string,
   started: number,
 ): void {
-  res.once('close', () => {
-    client.reportUsage({
-      keyId,
-      status: res.writableFinished ? res.statusCode : 499,
-      latencyMs: Math.round(performance.now() - started),
-      at: Date.now(),
-    });
-  });
+  (res as Reported)[REPORT] = { client, keyId, started };
+  res.on('close', reportOnClose);
 }
 
 export type Next = (error?: unknown) => void;
 export type Middleware = (req: IncomingMessage, res: ServerResponse, next: Next) => void;
 
+/** Applies a decision to the request and response; true when the request goes on. */
+function admit(
+  client: PortalClient,
+  report: boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+  decision: Decision,
+  started: number,
+): boolean {
+  if (report && decision.keyId !== undefined) reportWhenDone(client, res, decision.keyId, started);
+  if (!decision.pass) {
+    sendRefusal(res, decision.refusal);
+    return false;
+  }
+  if (decision.headers !== NO_HEADERS)
+    for (const name in decision.headers) res.setHeader(name, decision.headers[name]!);
+  if (decision.partner) req.partner = decision.partner;
+  return true;
+}
+
 /** `(req, res, next)` middleware for Express, Connect, and plain `node:http` with a `next` of your own. */
 export function createMiddleware(client: PortalClient, options: AuthOptions = {}): Middleware {
   const report = options.reportUsage !== false;
+  const verify = verifyOptionsOf(options);
   return (req, res, next) => {
     const started = performance.now();
-    void decide(client, req.headers, options).then((decision) => {
-      if (report && decision.keyId !== undefined)
-        reportWhenDone(client, res, decision.keyId, started);
-      if (!decision.pass) return sendRefusal(res, decision.refusal);
-      for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
-      if (decision.partner) req.partner = decision.partner;
-      next();
+    const decision = decideNow(client, req.headers, options, verify);
+    if (!(decision instanceof Promise)) {
+      if (admit(client, report, req, res, decision, started)) next();
+      return;
+    }
+    decision.then((d) => {
+      if (admit(client, report, req, res, d, started)) next();
     }, next);
   };
 }
@@ -157,7 +221,8 @@ export function createHandler(
   handler: Handler,
   options: AuthOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const middleware = createMiddleware(client, options);
+  const report = options.reportUsage !== false;
+  const verify = verifyOptionsOf(options);
   const fail = (res: ServerResponse, error: unknown) => {
     console.error('[@partner-portal/sdk] the request handler failed:', error);
     sendRefusal(res, {
@@ -167,13 +232,28 @@ export function createHandler(
       headers: {},
     });
   };
-  return (req, res) =>
-    middleware(req, res, (error) => {
-      if (error !== undefined) return fail(res, error);
-      try {
-        void Promise.resolve(handler(req, res)).catch((e: unknown) => fail(res, e));
-      } catch (e) {
-        fail(res, e);
-      }
-    });
+  const run = (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const result = handler(req, res) as PromiseLike<unknown> | undefined;
+      // Only a handler that returns a promise pays for a rejection handler.
+      if (result !== null && typeof result?.then === 'function')
+        result.then(undefined, (e: unknown) => fail(res, e));
+    } catch (e) {
+      fail(res, e);
+    }
+  };
+  return (req, res) => {
+    const started = performance.now();
+    const decision = decideNow(client, req.headers, options, verify);
+    if (!(decision instanceof Promise)) {
+      if (admit(client, report, req, res, decision, started)) run(req, res);
+      return;
+    }
+    decision.then(
+      (d) => {
+        if (admit(client, report, req, res, d, started)) run(req, res);
+      },
+      (e: unknown) => fail(res, e),
+    );
+  };
 }
