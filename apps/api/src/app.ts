@@ -156,6 +156,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
         services.usageRecorder.start();
         services.foreignTicks?.start();
         poller?.start();
+        services.jobs.start();
         await new Promise<void>((resolve, reject) => {
           httpServer.once('error', reject);
           httpServer.listen(config.port, config.host, () => resolve());
@@ -169,6 +170,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
           await graphql.stop();
           if (httpServer.listening)
             await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+          await services.jobs.stop();
           await services.apiKeyAuth.stop();
           poller?.stop();
           services.foreignTicks?.stop();

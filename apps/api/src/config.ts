@@ -26,6 +26,8 @@ export interface Config {
   invitationsPerInviterPerHour: number;
   teamsPerHour: number;
   usageMinuteRetentionDays: number;
+  /** JOBS_INTERVAL_SECONDS: how often each process runs the scheduled jobs (reminders, digests, alert checks); 0: never. */
+  jobsIntervalSeconds: number;
   /** Secrets of the provider's own services for the /v1/ endpoints; empty: /v1/ answers 404. */
   serviceTokens: string[];
 
@@ -79,6 +81,7 @@ const schema = z.object({
   GATEWAY_PUBLIC_URL: url(['http:', 'https:']).optional(),
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   USAGE_MINUTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(14),
+  JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   INVITATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(50),
   INVITATIONS_PER_INVITER_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(100),
   TEAMS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
@@ -173,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationsPerInviterPerHour: e.INVITATIONS_PER_INVITER_PER_HOUR,
     teamsPerHour: e.TEAMS_PER_HOUR,
     usageMinuteRetentionDays: e.USAGE_MINUTE_RETENTION_DAYS,
+    jobsIntervalSeconds: e.JOBS_INTERVAL_SECONDS,
     serviceTokens: e.SERVICE_TOKENS ?? [],
 
     logLevel: e.LOG_LEVEL,

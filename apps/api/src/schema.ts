@@ -12,6 +12,7 @@ import {
 } from './modules/api-keys/api-keys.resolver';
 import { ApiAccessResolver } from './modules/api-keys/api-access.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
+import { TeamUsageAlertsResolver, UsageAlertsResolver } from './modules/alerts/usage-alerts.resolver';
 import {
   ApiKeyUsageResolver,
   TeamUsageResolver,
@@ -38,6 +39,8 @@ export const resolvers = [
   TeamUsageResolver,
   ApiKeyUsageResolver,
   UsageTicksResolver,
+  UsageAlertsResolver,
+  TeamUsageAlertsResolver,
 ] as const;
 
 /** The executable schema: validation on, deny-by-default access, the contract's scalar names. */

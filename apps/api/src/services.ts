@@ -10,6 +10,10 @@ import { UsageRecorder } from './modules/usage/usage.recorder';
 import { ForeignTicks } from './modules/usage/foreign-ticks';
 import { SqlUsageStore } from './modules/usage/usage-store';
 import { UsageService } from './modules/usage/usage.service';
+import { UsageAlertsService } from './modules/alerts/usage-alerts.service';
+import { UsageAlertsJob } from './modules/alerts/usage-alerts.job';
+import { createScheduler } from './modules/jobs/jobs';
+import type { Scheduler } from './modules/jobs/scheduler';
 import { ApiKeyAuthenticator } from './modules/api-keys/api-key-authenticator';
 import { ApiKeysService } from './modules/api-keys/api-keys.service';
 import { AuditService } from './modules/audit/audit.service';
@@ -38,6 +42,9 @@ export interface Services {
   keyLimits: KeyLimits;
   /** Ended credentials and memberships, heard by every process. */
   revocations: Revocations;
+  usageAlerts: UsageAlertsService;
+  /** Scheduled work (reminders, digests, alert checks), claimed in the database; `runDueJobs()` runs a pass now. */
+  jobs: Scheduler;
 }
 
 export interface Infrastructure {
@@ -95,6 +102,16 @@ export function createServices(infra: Infrastructure): Services {
     gatewayUrl: config.gatewayPublicUrl,
   });
   const usage = new UsageService({ store: usageStore, access, apiKeys, live, clock });
+  const usageAlerts = new UsageAlertsService({ db, clock, audit, access });
+  const jobs = createScheduler({
+    db,
+    clock,
+    logger,
+    mailer,
+    publicUrl: config.publicUrl,
+    intervalSeconds: config.jobsIntervalSeconds,
+    more: [new UsageAlertsJob({ db, mailer, publicUrl: config.publicUrl, logger })],
+  });
   return {
     accounts: new AccountsService({
       db,
@@ -126,6 +143,8 @@ export function createServices(infra: Infrastructure): Services {
     foreignTicks,
     revocations,
     keyLimits,
+    usageAlerts,
+    jobs,
     invitations: new InvitationsService({
       db,
       clock,

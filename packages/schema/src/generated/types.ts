@@ -104,6 +104,14 @@ export type CreateTeamInput = {
   name: Scalars['String']['input'];
 };
 
+export type CreateUsageAlertInput = {
+  /** null: every key of the team. */
+  apiKeyId?: InputMaybe<Scalars['ID']['input']>;
+  kind: UsageAlertKind;
+  teamId: Scalars['ID']['input'];
+  threshold: Scalars['Float']['input'];
+};
+
 export type CreatedApiKey = {
   __typename?: 'CreatedApiKey';
   apiKey: ApiKey;
@@ -192,8 +200,12 @@ export type Mutation = {
   createApiKey: CreatedApiKey;
   /** Creates a team with the caller as its OWNER. */
   createTeam: Team;
+  /** OWNER or ADMIN. */
+  createUsageAlert: UsageAlert;
   /** OWNER only. Revokes the team's invitations and keys at once and removes its members. */
   deleteTeam: Scalars['Boolean']['output'];
+  /** OWNER or ADMIN. */
+  deleteUsageAlert: Scalars['Boolean']['output'];
   /** OWNER or ADMIN (an ADMIN cannot invite an OWNER). Mails a link valid for 7 days. */
   inviteMember: Invitation;
   /** Leaves the team; refused (CONFLICT) for its last OWNER. */
@@ -240,7 +252,17 @@ export type MutationCreateTeamArgs = {
 };
 
 
+export type MutationCreateUsageAlertArgs = {
+  input: CreateUsageAlertInput;
+};
+
+
 export type MutationDeleteTeamArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationDeleteUsageAlertArgs = {
   id: Scalars['ID']['input'];
 };
 
@@ -389,6 +411,7 @@ export type Team = {
   members: Array<Membership>;
   name: Scalars['String']['output'];
   usage: Usage;
+  usageAlerts: Array<UsageAlert>;
   /** The caller's role in this team; null when the caller is an API key. */
   viewerRole: Maybe<Role>;
 };
@@ -440,6 +463,24 @@ export type Usage = {
   to: Scalars['DateTime']['output'];
   totalRequests: Scalars['SafeInt']['output'];
 };
+
+/** Mails the team's owners and admins once when usage crosses the threshold; re-arms when it falls back. */
+export type UsageAlert = {
+  __typename?: 'UsageAlert';
+  /** null: every key of the team. */
+  apiKey: Maybe<ApiKey>;
+  createdAt: Scalars['DateTime']['output'];
+  id: Scalars['ID']['output'];
+  kind: UsageAlertKind;
+  lastTriggeredAt: Maybe<Scalars['DateTime']['output']>;
+  threshold: Scalars['Float']['output'];
+};
+
+export type UsageAlertKind =
+  /** threshold: share of failed requests over the last 5 minutes, with at least 20 requests. */
+  | 'ERROR_RATE'
+  /** threshold: share of the key's monthly limit used (0.8 = 80 %). */
+  | 'MONTHLY_QUOTA';
 
 export type UsageInterval =
   | 'DAY'

@@ -10,6 +10,9 @@ import { Teams1764240000000 } from './migrations/1764240000000-teams';
 import { ApiKeys1764250000000 } from './migrations/1764250000000-api-keys';
 import { Usage1764260000000 } from './migrations/1764260000000-usage';
 import { RevocationIndexes1764275000000 } from './migrations/1764275000000-revocation-indexes';
+import { JobsAndAlerts1764292000000 } from './migrations/1764292000000-jobs-and-alerts';
+import { JobClaim } from '../../modules/jobs/job-claim.entity';
+import { UsageAlert, UsageAlertState } from '../../modules/alerts/usage-alert.entity';
 import { ApiKey } from '../../modules/api-keys/api-key.entity';
 import { AuditEvent } from '../../modules/audit/audit-event.entity';
 import { Invitation } from '../../modules/invitations/invitation.entity';
@@ -25,6 +28,9 @@ export const entities = [
   Invitation,
   AuditEvent,
   ApiKey,
+  JobClaim,
+  UsageAlert,
+  UsageAlertState,
 ];
 export const migrations = [
   Accounts1764230000000,
@@ -32,6 +38,7 @@ export const migrations = [
   ApiKeys1764250000000,
   Usage1764260000000,
   RevocationIndexes1764275000000,
+  JobsAndAlerts1764292000000,
 ];
 
 /** One data source for both databases; the schema comes only from migrations. */

@@ -18,13 +18,15 @@ export type AuditAction =
   | 'member.left'
   | 'api_key.created'
   | 'api_key.rotated'
-  | 'api_key.revoked';
+  | 'api_key.revoked'
+  | 'usage_alert.created'
+  | 'usage_alert.deleted';
 
 export interface AuditEntry {
   teamId: string;
   actorUserId: string | null;
   action: AuditAction;
-  targetType?: 'team' | 'membership' | 'invitation' | 'api_key';
+  targetType?: 'team' | 'membership' | 'invitation' | 'api_key' | 'usage_alert';
   targetId?: string;
   details?: Record<string, unknown>;
 }
