@@ -6,6 +6,8 @@ const apiTarget = 'http://localhost:4000';
 const proxy: Record<string, ProxyOptions> = {
   '/graphql': { target: apiTarget, ws: true, changeOrigin: true },
   '/healthz': { target: apiTarget, changeOrigin: true },
+  // The audit-log export (a streamed download with the session's bearer token).
+  '/api': { target: apiTarget, changeOrigin: true },
 };
 
 export default defineConfig({

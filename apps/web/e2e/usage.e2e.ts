@@ -175,11 +175,12 @@ describe('Usage', () => {
     await page.locator('[data-testid="key-sparkline"][data-total="7"]').waitFor();
     await shot('keys-sparklines');
 
-    // The dashboard: first use and usage monitoring are done.
+    // The dashboard: first use is done; usage monitoring waits for a usage alert (watching the
+    // charts is not monitoring: team-guidelines.e2e.ts ticks it with an alert).
     await page.goto(url('/'));
     const keys = page.getByTestId('checklist-keys');
     await keys.locator('[data-item="first-use"][data-done="true"]').waitFor();
-    await keys.locator('[data-item="usage-monitoring"][data-done="true"]').waitFor();
+    await keys.locator('[data-item="usage-monitoring"][data-done="false"]').waitFor();
     await shot('dashboard');
 
     expect(journey.problems).toEqual([]);

@@ -8,7 +8,8 @@ export interface AuditEventLike {
   details: string | null;
 }
 
-export type Tone = 'team' | 'invite' | 'join' | 'role' | 'remove' | 'key' | 'key-off' | 'other';
+export type Tone =
+  'team' | 'invite' | 'join' | 'role' | 'remove' | 'key' | 'key-off' | 'security' | 'other';
 
 export interface DescribedEvent {
   /** The sentence, e.g. "Alice changed Bob's role from Member to Admin". */
@@ -108,11 +109,23 @@ export function describeEvent(event: AuditEventLike): DescribedEvent {
         tone: 'role',
         text: `${actor} changed ${possessive(person)} role from ${role(d.from)} to ${role(d.to)}`,
       };
-    case 'member.removed':
+    case 'member.removed': {
+      const offboarding = (
+        d.offboarding && typeof d.offboarding === 'object' ? d.offboarding : null
+      ) as { keys?: unknown; apiKeyIds?: unknown } | null;
+      const count = Array.isArray(offboarding?.apiKeyIds) ? offboarding.apiKeyIds.length : 0;
+      const keys = `${count} API key${count === 1 ? '' : 's'} they created`;
       return {
         tone: 'remove',
         text: `${actor} removed ${person}${str(d.email) && str(d.name) ? ` (${str(d.email)})` : ''} from the team`,
+        detail:
+          offboarding && count > 0
+            ? offboarding.keys === 'REVOKE'
+              ? `The ${keys} were revoked`
+              : `The ${keys} were kept`
+            : undefined,
       };
+    }
     case 'member.left':
       return { tone: 'remove', text: `${person} left the team` };
     case 'api_key.created': {
@@ -145,11 +158,55 @@ export function describeEvent(event: AuditEventLike): DescribedEvent {
     }
     case 'api_key.revoked': {
       const start = keyStart(d.start);
+      const reason = str(d.reason);
       return {
         tone: 'key-off',
-        text: `${actor} revoked the API key ${quoted(d.name)}${start ? ` (${start})` : ''}`,
+        text: `${event.actor ? actor : 'The portal'} revoked the API key ${quoted(d.name)}${start ? ` (${start})` : ''}`,
+        detail:
+          reason === 'offboarding'
+            ? 'Its creator left the team (offboarding)'
+            : reason
+              ? `Reason: ${reason.replace(/_/g, ' ')}`
+              : undefined,
       };
     }
+    case 'api_key.kept_on_offboarding': {
+      const creator = (d.createdBy && typeof d.createdBy === 'object' ? d.createdBy : {}) as {
+        name?: unknown;
+        email?: unknown;
+      };
+      const who = str(creator.name) || str(creator.email) || 'a departing member';
+      return {
+        tone: 'key',
+        text: `${actor} kept the API key ${quoted(d.name)} working when ${who} left`,
+      };
+    }
+    case 'api_key.secret_stored':
+      return {
+        tone: 'security',
+        text: `${actor} confirmed the secret of the API key ${quoted(d.name)} is stored securely`,
+      };
+    case 'api_key.compromised':
+      return {
+        tone: 'key-off',
+        text:
+          str(d.source) === 'SECRET_SCANNING'
+            ? `A secret scanner reported the API key ${quoted(d.name)} as leaked`
+            : `${actor} reported the API key ${quoted(d.name)} as compromised`,
+      };
+    case 'team.guidelines_updated':
+      return {
+        tone: 'security',
+        text: str(d.guidelines)
+          ? `${actor} ${num(d.previousCharacters) ? 'updated' : 'wrote'} the team guidelines`
+          : `${actor} removed the team guidelines`,
+      };
+    case 'team.access_reviewed':
+      return { tone: 'security', text: `${actor} completed an access review` };
+    case 'usage_alert.created':
+      return { tone: 'security', text: `${actor} created a usage alert` };
+    case 'usage_alert.deleted':
+      return { tone: 'security', text: `${actor} deleted a usage alert` };
     default:
       return { tone: 'other', text: `${actor}: ${event.action}` };
   }

@@ -10,6 +10,7 @@ export const InvitationPreviewQuery = graphql(`
       invitedByName
       status
       expiresAt
+      guidelines
     }
   }
 `);

@@ -88,3 +88,30 @@ export const RemoveMemberMutation = graphql(`
     removeMember(membershipId: $membershipId)
   }
 `);
+
+/** The keys each member created in the team, for the offboarding dialog. */
+export const MemberCreatedKeysQuery = graphql(`
+  query MemberCreatedKeys($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      name
+      members {
+        id
+        createdApiKeys {
+          id
+          name
+          start
+          environment
+          status
+          lastUsedAt
+        }
+      }
+    }
+  }
+`);
+
+export const OffboardMemberMutation = graphql(`
+  mutation OffboardMember($membershipId: ID!, $keys: DepartingMemberKeys!) {
+    offboardMember(membershipId: $membershipId, keys: $keys)
+  }
+`);

@@ -70,6 +70,7 @@ export const GettingStartedQuery = graphql(`
       id
       name
       viewerRole
+      guidelines
       members {
         id
         role
@@ -77,10 +78,14 @@ export const GettingStartedQuery = graphql(`
       invitations {
         id
       }
+      usageAlerts {
+        id
+      }
       apiKeys {
         id
         environment
         lastUsedAt
+        secretStoredAt
         usage(from: $since, to: $until, interval: DAY) {
           totalRequests
         }

@@ -19,6 +19,7 @@ import {
   IconKeyOff,
   IconMailPlus,
   IconPencil,
+  IconShieldCheck,
   IconUserCheck,
   IconUserMinus,
 } from '@tabler/icons-react';
@@ -31,6 +32,7 @@ import { TeamMembersQuery } from '../../members/operations';
 import { useTeam } from '../../teams/hooks/use-teams';
 import { describeEvent, type Tone } from '../describe-event';
 import { AUDIT_PAGE_SIZE, TeamAuditLogQuery } from '../operations';
+import { AuditExport } from './audit-export';
 
 const TONES: Record<Tone, { color: string; icon: ReactNode }> = {
   team: { color: 'indigo', icon: <IconPencil size={14} /> },
@@ -40,6 +42,7 @@ const TONES: Record<Tone, { color: string; icon: ReactNode }> = {
   remove: { color: 'red', icon: <IconUserMinus size={14} /> },
   key: { color: 'orange', icon: <IconKey size={14} /> },
   'key-off': { color: 'red', icon: <IconKeyOff size={14} /> },
+  security: { color: 'teal', icon: <IconShieldCheck size={14} /> },
   other: { color: 'gray', icon: <IconHistory size={14} /> },
 };
 
@@ -167,7 +170,7 @@ export function ActivityPage({ teamId, actorId }: { teamId: string; actorId?: st
 
   return (
     <Card withBorder radius="lg" padding="lg">
-      <Group justify="space-between" mb="lg" wrap="wrap">
+      <Group justify="space-between" mb="md" wrap="wrap" align="flex-start">
         <div>
           <Title order={2} fz="lg">
             Activity
@@ -176,6 +179,9 @@ export function ActivityPage({ teamId, actorId }: { teamId: string; actorId?: st
             Who changed what in this team, newest first.
           </Text>
         </div>
+        <AuditExport teamId={teamId} />
+      </Group>
+      <Group justify="flex-end" mb="md">
         <ActorFilter
           teamId={teamId}
           actorId={actorId}

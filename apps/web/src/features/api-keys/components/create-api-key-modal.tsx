@@ -67,7 +67,7 @@ function CreateForm({
 }: {
   teamId: string;
   defaultEnvironment: Environment;
-  onCreated: (secret: string) => void;
+  onCreated: (secret: string, apiKeyId: string) => void;
   onCancel: () => void;
 }) {
   const { create, loading } = useCreateApiKey(teamId);
@@ -104,7 +104,7 @@ function CreateForm({
           monthlyRequestLimit: toLimit(v.monthlyRequestLimit),
           rateLimitPerMinute: toLimit(v.rateLimitPerMinute),
         });
-        if (created) onCreated(created.secret);
+        if (created) onCreated(created.secret, created.apiKey.id);
       } catch (error) {
         setFormError(applyServerError(form, error, SERVER_FIELDS, { conflictField: 'name' }));
         const { fields } = toApiErrorInfo(error);
@@ -263,6 +263,7 @@ export function CreateApiKeyModal({
   onClose: () => void;
 }) {
   const [secret, setSecret] = useState<string | null>(null);
+  const [keyId, setKeyId] = useState<string | undefined>(undefined);
   const [stored, setStored] = useState(false);
   const locked = secret !== null && !stored;
 
@@ -285,12 +286,21 @@ export function CreateApiKeyModal({
       withCloseButton={!locked}
     >
       {secret ? (
-        <SecretReveal secret={secret} stored={stored} onStoredChange={setStored} onDone={close} />
+        <SecretReveal
+          secret={secret}
+          apiKeyId={keyId}
+          stored={stored}
+          onStoredChange={setStored}
+          onDone={close}
+        />
       ) : (
         <CreateForm
           teamId={teamId}
           defaultEnvironment={defaultEnvironment}
-          onCreated={setSecret}
+          onCreated={(created, id) => {
+            setSecret(created);
+            setKeyId(id);
+          }}
           onCancel={close}
         />
       )}

@@ -113,6 +113,7 @@ export function RotateApiKeyModal({
 }) {
   const { rotate, loading } = useRotateApiKey(teamId);
   const [secret, setSecret] = useState<string | null>(null);
+  const [keyId, setKeyId] = useState<string | undefined>(undefined);
   const [stored, setStored] = useState(false);
   const locked = secret !== null && !stored;
 
@@ -127,7 +128,10 @@ export function RotateApiKeyModal({
     if (!apiKey) return;
     try {
       const created = await rotate(apiKey.id, graceHours);
-      if (created) setSecret(created.secret);
+      if (created) {
+        setSecret(created.secret);
+        setKeyId(created.apiKey.id);
+      }
     } catch (error) {
       notifyError(`Could not rotate ${apiKey.name}`, error);
     }
@@ -145,7 +149,13 @@ export function RotateApiKeyModal({
       withCloseButton={!locked}
     >
       {secret ? (
-        <SecretReveal secret={secret} stored={stored} onStoredChange={setStored} onDone={close} />
+        <SecretReveal
+          secret={secret}
+          apiKeyId={keyId}
+          stored={stored}
+          onStoredChange={setStored}
+          onDone={close}
+        />
       ) : apiKey ? (
         <RotateForm
           apiKey={apiKey}

@@ -11,23 +11,54 @@ import {
   TextInput,
   Tooltip,
 } from '@mantine/core';
+import { useMutation } from '@apollo/client/react';
 import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
+import { useState } from 'react';
+import { toApiErrorInfo } from '../../../apollo/errors';
+import { graphql } from '../../../gql';
+
+/** Records that the key's secret was stored securely (the "Store keys securely" checklist item). */
+export const AcknowledgeApiKeySecretStoredMutation = graphql(`
+  mutation AcknowledgeApiKeySecretStored($id: ID!) {
+    acknowledgeApiKeySecretStored(id: $id) {
+      id
+      secretStoredAt
+    }
+  }
+`);
 
 /**
  * The whole key, shown this once: a monospace field with a copy button, a warning that it
- * cannot be shown again, and an "I have stored it" box that must be ticked before Done.
+ * cannot be shown again, and an "I have stored it securely" box that must be ticked before Done.
+ * With `apiKeyId`, ticking it also records the acknowledgement on the key (once), which ticks
+ * the dashboard's "Store keys securely" item.
  */
 export function SecretReveal({
   secret,
+  apiKeyId,
   stored,
   onStoredChange,
   onDone,
 }: {
   secret: string;
+  /** The key the secret belongs to. */
+  apiKeyId?: string;
   stored: boolean;
   onStoredChange: (stored: boolean) => void;
   onDone: () => void;
 }) {
+  const [acknowledge, { loading, called }] = useMutation(AcknowledgeApiKeySecretStoredMutation);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const onChange = (checked: boolean) => {
+    onStoredChange(checked);
+    if (!checked || !apiKeyId || (called && !failure)) return;
+    setFailure(null);
+    acknowledge({ variables: { id: apiKeyId } }).catch((error: unknown) =>
+      setFailure(toApiErrorInfo(error).message),
+    );
+  };
+
   return (
     <Stack gap="md" data-testid="secret-reveal">
       <Alert
@@ -69,12 +100,20 @@ export function SecretReveal({
         (or <Code>Authorization: Bearer …</Code>). Keep it out of source control and front-end code.
       </Text>
       <Checkbox
-        label="I have stored it somewhere safe"
+        label="I have stored it securely"
+        description="In a secrets manager or your server's environment, not in code or a chat."
         checked={stored}
-        onChange={(event) => onStoredChange(event.currentTarget.checked)}
+        onChange={(event) => onChange(event.currentTarget.checked)}
+        data-testid="secret-stored"
       />
+      {failure ? (
+        <Text fz="xs" c="red" role="alert">
+          We could not record it for your team&apos;s checklist: {failure} Tick the box again to
+          retry.
+        </Text>
+      ) : null}
       <Group justify="flex-end">
-        <Button onClick={onDone} disabled={!stored}>
+        <Button onClick={onDone} disabled={!stored} loading={loading}>
           Done
         </Button>
       </Group>

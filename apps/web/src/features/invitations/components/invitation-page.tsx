@@ -1,5 +1,16 @@
 import { useQuery } from '@apollo/client/react';
-import { Alert, Blockquote, Button, Group, Skeleton, Stack, Text, ThemeIcon } from '@mantine/core';
+import {
+  Alert,
+  Blockquote,
+  Button,
+  Card,
+  Group,
+  ScrollArea,
+  Skeleton,
+  Stack,
+  Text,
+  ThemeIcon,
+} from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { IconAlertTriangle, IconCircleCheck, IconClockX, IconLinkOff } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
@@ -13,6 +24,7 @@ import type { InvitationPreviewQuery as PreviewData } from '../../../gql/graphql
 import { notifySuccess } from '../../../lib/notify';
 import { useLogOut } from '../../auth/hooks/use-log-out';
 import { useViewer } from '../../auth/hooks/use-viewer';
+import { GuidelinesMarkdown } from '../../teams/components/guidelines-markdown';
 import { RoleBadge } from '../../teams/components/role-badge';
 import { ROLE_LABELS } from '../../teams/roles';
 import { useAcceptInvitation } from '../hooks/use-accept-invitation';
@@ -91,6 +103,21 @@ function Details({ preview }: { preview: Preview }) {
             </Text>
           ) : null}
         </Blockquote>
+      ) : null}
+      {preview.guidelines?.trim() ? (
+        <Stack gap={6} mt="sm" data-testid="invitation-guidelines">
+          <Text fz="sm" fw={600}>
+            Team guidelines
+          </Text>
+          <Text fz="xs" c="dimmed">
+            The rules {preview.teamName} asks its members to follow. Read them before you join.
+          </Text>
+          <Card withBorder radius="md" padding="sm">
+            <ScrollArea.Autosize mah={320} type="auto">
+              <GuidelinesMarkdown source={preview.guidelines} />
+            </ScrollArea.Autosize>
+          </Card>
+        </Stack>
       ) : null}
     </Stack>
   );

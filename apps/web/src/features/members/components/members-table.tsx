@@ -9,7 +9,8 @@ import { notifyError, notifySuccess } from '../../../lib/notify';
 import { RoleBadge } from '../../teams/components/role-badge';
 import { useLeaveTeam } from '../../teams/hooks/use-team-mutations';
 import { assignableRoles, canRemoveMember, ROLE_LABELS } from '../../teams/roles';
-import { useChangeMemberRole, useRemoveMember } from '../hooks/use-member-mutations';
+import { useChangeMemberRole } from '../hooks/use-member-mutations';
+import { OffboardMemberModal } from './offboard-member-modal';
 
 const ROLE_ORDER: Record<Role, number> = { OWNER: 0, ADMIN: 1, MEMBER: 2 };
 
@@ -64,24 +65,11 @@ export function MembersTable({
 }) {
   const [removing, setRemoving] = useState<MemberFieldsFragment | null>(null);
   const [leaving, setLeaving] = useState(false);
-  const { remove, loading: removeLoading } = useRemoveMember(teamId);
   const { leaveTeam, loading: leaveLoading } = useLeaveTeam(teamId);
 
   const sorted = [...members].sort(
     (a, b) => ROLE_ORDER[a.role] - ROLE_ORDER[b.role] || a.user.name.localeCompare(b.user.name),
   );
-
-  const confirmRemove = async () => {
-    if (!removing) return;
-    const member = removing;
-    try {
-      await remove(member.id);
-      notifySuccess('Member removed', `${member.user.name} is no longer a member of ${teamName}.`);
-      setRemoving(null);
-    } catch (error) {
-      notifyError(`Could not remove ${member.user.name}`, error);
-    }
-  };
 
   const confirmLeave = async () => {
     try {
@@ -181,24 +169,14 @@ export function MembersTable({
         </Table>
       </Table.ScrollContainer>
 
-      <ConfirmModal
-        opened={removing !== null}
-        title="Remove member"
-        confirmLabel="Remove"
-        loading={removeLoading}
-        onConfirm={confirmRemove}
-        onClose={() => setRemoving(null)}
-      >
-        {removing ? (
-          <>
-            Remove{' '}
-            <b>
-              {removing.user.name} ({removing.user.email})
-            </b>{' '}
-            from <b>{teamName}</b>? They lose access to the team at once.
-          </>
-        ) : null}
-      </ConfirmModal>
+      {removing ? (
+        <OffboardMemberModal
+          membership={removing}
+          teamId={teamId}
+          opened
+          onClose={() => setRemoving(null)}
+        />
+      ) : null}
 
       <ConfirmModal
         opened={leaving}

@@ -1,10 +1,11 @@
 import type { Reference } from '@apollo/client';
 import { useMutation } from '@apollo/client/react';
 import { useCallback } from 'react';
-import type { Role } from '../../../gql/graphql';
+import type { DepartingMemberKeys, Role } from '../../../gql/graphql';
 import {
   ChangeMemberRoleMutation,
   InviteMemberMutation,
+  OffboardMemberMutation,
   RemoveMemberMutation,
   ResendInvitationMutation,
   RevokeInvitationMutation,
@@ -133,4 +134,46 @@ export function useRemoveMember(teamId: string) {
     [mutate, teamId],
   );
   return { remove, loading };
+}
+
+/**
+ * Removes a member and keeps or revokes the keys they created. The member leaves every cached
+ * list; with REVOKE, the team's key lists and those keys' status are refetched where shown.
+ */
+export function useOffboardMember(teamId: string) {
+  const [mutate, { loading }] = useMutation(OffboardMemberMutation);
+  const offboard = useCallback(
+    async (membershipId: string, keys: DepartingMemberKeys, keyIds: readonly string[]) => {
+      await mutate({
+        variables: { membershipId, keys },
+        update(cache, { data }) {
+          if (!data?.offboardMember) return;
+          const team = cache.identify({ __typename: 'Team', id: teamId });
+          cache.modify({
+            id: team,
+            fields: {
+              members(existing: readonly Reference[] = [], { readField }) {
+                return existing.filter((ref) => readField('id', ref) !== membershipId);
+              },
+            },
+          });
+          // What the departure changes elsewhere is fetched again by whichever page shows it.
+          cache.evict({ id: team, fieldName: 'accessReview' });
+          if (keys === 'REVOKE') {
+            cache.evict({ id: team, fieldName: 'apiKeys' });
+            for (const id of keyIds) {
+              const key = cache.identify({ __typename: 'ApiKey', id });
+              cache.evict({ id: key, fieldName: 'status' });
+              cache.evict({ id: key, fieldName: 'revokedAt' });
+              cache.evict({ id: key, fieldName: 'revokedBy' });
+            }
+          }
+          cache.evict({ id: cache.identify({ __typename: 'Membership', id: membershipId }) });
+          cache.gc();
+        },
+      });
+    },
+    [mutate, teamId],
+  );
+  return { offboard, loading };
 }

@@ -16,7 +16,6 @@ import { useState, type ReactNode } from 'react';
 import { AnchorLink } from '../../../components/links';
 import { QueryError } from '../../../components/query-error';
 import { recentWindow } from '../../usage/ranges';
-import { hasVisitedUsage } from '../../usage/visited';
 import { checklistState } from '../checklists';
 import { useMyTeams } from '../hooks/use-teams';
 import { GettingStartedQuery } from '../operations';
@@ -37,31 +36,46 @@ function StepLink({
   children,
 }: {
   teamId: string;
-  to: 'members' | 'keys' | 'usage';
+  to: 'members' | 'keys' | 'settings' | 'security';
   create?: 'development' | 'production';
   children: string;
 }) {
-  if (to === 'usage') {
-    return (
-      <AnchorLink to="/teams/$teamId/usage" params={{ teamId }} fz="sm">
-        {children} <IconArrowRight size={12} />
-      </AnchorLink>
-    );
-  }
-  return to === 'members' ? (
-    <AnchorLink to="/teams/$teamId/members" params={{ teamId }} fz="sm">
+  const label = (
+    <>
       {children} <IconArrowRight size={12} />
-    </AnchorLink>
-  ) : (
-    <AnchorLink
-      to="/teams/$teamId/keys"
-      params={{ teamId }}
-      search={create ? { create } : {}}
-      fz="sm"
-    >
-      {children} <IconArrowRight size={12} />
-    </AnchorLink>
+    </>
   );
+  switch (to) {
+    case 'members':
+      return (
+        <AnchorLink to="/teams/$teamId/members" params={{ teamId }} fz="sm">
+          {label}
+        </AnchorLink>
+      );
+    case 'settings':
+      return (
+        <AnchorLink to="/teams/$teamId/settings" params={{ teamId }} fz="sm">
+          {label}
+        </AnchorLink>
+      );
+    case 'security':
+      return (
+        <AnchorLink to="/teams/$teamId/security" params={{ teamId }} fz="sm">
+          {label}
+        </AnchorLink>
+      );
+    default:
+      return (
+        <AnchorLink
+          to="/teams/$teamId/keys"
+          params={{ teamId }}
+          search={create ? { create } : {}}
+          fz="sm"
+        >
+          {label}
+        </AnchorLink>
+      );
+  }
 }
 
 function Checklist({ title, items, testId }: { title: string; items: Item[]; testId: string }) {
@@ -139,7 +153,7 @@ function Checklists({ teamId }: { teamId: string | null }) {
     );
   }
   const team = teamId ? (data?.team ?? null) : null;
-  const state = checklistState(team, team ? hasVisitedUsage(team.id) : false);
+  const state = checklistState(team);
   const id = team?.id ?? '';
   const later = 'After you create your team.';
   const teamItems: Item[] = [
@@ -168,6 +182,19 @@ function Checklists({ teamId }: { teamId: string | null }) {
       action: team ? (
         <StepLink teamId={id} to="members">
           Members
+        </StepLink>
+      ) : undefined,
+    },
+    {
+      id: 'team-guidelines',
+      label: 'Set up team guidelines',
+      done: state.team.guidelines,
+      hint: team
+        ? 'Write down how your team handles keys and access; new members read them when they join.'
+        : later,
+      action: team ? (
+        <StepLink teamId={id} to="settings">
+          Write
         </StepLink>
       ) : undefined,
     },
@@ -207,13 +234,28 @@ function Checklists({ teamId }: { teamId: string | null }) {
       ) : undefined,
     },
     {
+      id: 'store-keys',
+      label: 'Store keys securely',
+      done: state.keys.storedSecurely,
+      hint: team
+        ? 'Keep each secret in a secrets manager, never in source control; confirm it when the key is shown.'
+        : later,
+      action: team ? (
+        <StepLink teamId={id} to="keys">
+          Your keys
+        </StepLink>
+      ) : undefined,
+    },
+    {
       id: 'usage-monitoring',
       label: 'Set up usage monitoring',
       done: state.keys.monitoring,
-      hint: team ? 'Watch requests, errors and status codes live on the usage page.' : later,
+      hint: team
+        ? 'Create a usage alert: owners and admins are mailed when quota or errors cross a threshold.'
+        : later,
       action: team ? (
-        <StepLink teamId={id} to="usage">
-          Usage
+        <StepLink teamId={id} to="security">
+          Alerts
         </StepLink>
       ) : undefined,
     },

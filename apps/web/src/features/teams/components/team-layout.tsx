@@ -1,9 +1,17 @@
 import { Group, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconChartBar, IconHistory, IconKey, IconSettings, IconUsers } from '@tabler/icons-react';
+import {
+  IconChartBar,
+  IconHistory,
+  IconKey,
+  IconSettings,
+  IconShieldLock,
+  IconUsers,
+} from '@tabler/icons-react';
 import { Outlet, useNavigate, useRouterState } from '@tanstack/react-router';
 import { hasErrorCode } from '../../../apollo/errors';
 import { QueryError } from '../../../components/query-error';
 import { useTeam } from '../hooks/use-teams';
+import { GuidelinesGate } from './guidelines-gate';
 import { RoleBadge } from './role-badge';
 import { TeamNotFound } from './team-not-found';
 
@@ -12,6 +20,7 @@ const TABS = [
   { value: 'keys', label: 'API keys', icon: IconKey },
   { value: 'usage', label: 'Usage', icon: IconChartBar },
   { value: 'activity', label: 'Activity', icon: IconHistory },
+  { value: 'security', label: 'Security', icon: IconShieldLock },
   { value: 'settings', label: 'Settings', icon: IconSettings },
 ] as const;
 
@@ -77,6 +86,7 @@ export function TeamLayout({ teamId }: { teamId: string }) {
         </Tabs.List>
       </Tabs>
       <Outlet />
+      <GuidelinesGate teamId={teamId} teamName={team.name} />
     </Stack>
   );
 }

@@ -12,6 +12,7 @@ import { useTeam } from '../hooks/use-teams';
 import { canManageTeam, roleLabel } from '../roles';
 import { validateTeamDescription, validateTeamName } from '../validation';
 import { TeamFormFields, type TeamFormValues } from './team-form-fields';
+import { TeamGuidelinesCard } from './team-guidelines-card';
 
 function DetailsForm({ team }: { team: TeamFieldsFragment }) {
   const editable = canManageTeam(team.viewerRole);
@@ -151,6 +152,7 @@ export function TeamSettings({ teamId }: { teamId: string }) {
   return (
     <Stack gap="lg">
       <DetailsForm key={`${team.id}:${team.name}:${team.description ?? ''}`} team={team} />
+      <TeamGuidelinesCard teamId={team.id} />
       {canManageTeam(team.viewerRole) ? <DangerZone team={team} /> : null}
     </Stack>
   );
