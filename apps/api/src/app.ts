@@ -19,6 +19,7 @@ import { createMailer } from './core/mail';
 import { RateLimits } from './core/rate-limit';
 import { closeRedis, connectRedisPair } from './core/redis';
 import { healthCheck } from './core/health';
+import { PortalMetrics } from './core/metrics';
 import { createLive } from './core/live';
 import { Gate } from './gate/gate';
 import { HttpTransport } from './gate/http';
@@ -106,9 +107,12 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', config.trustProxy);
-    const httpServer = http.createServer(app);
+    // GET /metrics is answered in front of Express (core/metrics.ts), which times the rest.
+    const metrics = new PortalMetrics(config.serviceTokens, logger);
+    const httpServer = http.createServer(metrics.front(app));
     const format = formatError(logger, config.nodeEnv === 'development');
     const gate = new Gate(schema, services, config, limits);
+    gate.observer = metrics.operationEnded;
     const ws = graphqlOverWebSocket({
       httpServer,
       gate,
@@ -118,6 +122,13 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       logger,
       clock,
       format,
+    });
+    metrics.watch({
+      dataSource,
+      redis: pair,
+      usage: services.usageRecorder,
+      keyCache: services.apiKeyAuth.verifier.cacheStats,
+      ws,
     });
     const graphql = new HttpTransport(gate, schema, services, config, format, [
       ApolloServerPluginDrainHttpServer({ httpServer }),

@@ -62,6 +62,8 @@ export class UsageRecorder {
   private droppedNow = 0;
   private droppedTotal = 0;
   private readonly maxPendingCells: number;
+  /** When every count so far was in the store (performance.now()): the flush lag runs from there. */
+  private caughtUpAt = performance.now();
 
   constructor(private readonly options: RecorderOptions) {
     this.maxPendingCells = options.maxPendingCells ?? MAX_PENDING_CELLS;
@@ -75,6 +77,11 @@ export class UsageRecorder {
   /** Cells waiting to be written. */
   get pendingCells(): number {
     return this.pending.size;
+  }
+
+  /** Seconds since every counted request was last in the store (0 while nothing waits). */
+  get flushLagSeconds(): number {
+    return this.pending.size === 0 ? 0 : (performance.now() - this.caughtUpAt) / 1000;
   }
 
   start(): void {
@@ -135,12 +142,13 @@ export class UsageRecorder {
   }
 
   private async write(): Promise<void> {
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0) return void (this.caughtUpAt = performance.now());
     const cells = [...this.pending.values()];
     const written = new Map(this.unwritten);
     this.pending = new Map();
     try {
       await this.options.store.add(cells);
+      this.caughtUpAt = performance.now();
       for (const [key, n] of written) {
         const left = (this.unwritten.get(key) ?? 0) - n;
         if (left > 0) this.unwritten.set(key, left);

@@ -104,6 +104,8 @@ export class KeyVerifier {
   private readonly lastUsed = new Map<string, Date>();
   private timer: NodeJS.Timeout | undefined;
   private readonly unsubscribe: (() => void) | undefined;
+  /** Presented keys answered from the cache (a key or a known-unknown hash) and looked up in the store (metrics). */
+  readonly cacheStats = { hits: 0, misses: 0 };
 
   constructor(private readonly options: VerifierOptions) {
     const ttl = options.cacheTtlMs ?? DEFAULT_TTL_MS;
@@ -141,12 +143,16 @@ export class KeyVerifier {
       // Shape and checksum before any look-up: a mistyped or invented key costs none.
       // (A cached key passed this check when it was cached.)
       if (parseApiKey(secret) === null) return { valid: false, code: 'MALFORMED' };
-      if (this.unknown.has(hash)) return this.refuseUnknown(address);
+      if (this.unknown.has(hash)) {
+        this.cacheStats.hits++;
+        return this.refuseUnknown(address);
+      }
       const limiter = this.options.unknownKeys;
       if (limiter && address !== undefined) {
         const wait = await limiter.blockedFor(address);
         if (wait > 0) return { valid: false, code: 'RATE_LIMITED', retryAfterSeconds: wait };
       }
+      this.cacheStats.misses++;
       const found = await this.options.store.findByHash(hash);
       if (!found) {
         this.unknown.set(hash, true);
@@ -154,7 +160,7 @@ export class KeyVerifier {
       }
       key = Object.freeze(found);
       this.cache.set(hash, key);
-    }
+    } else this.cacheStats.hits++;
 
     const now = this.options.clock.now();
     const status = keyStatus(key, now);

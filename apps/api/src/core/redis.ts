@@ -147,3 +147,17 @@ export async function closeRedis(client: Redis | undefined): Promise<void> {
 export function createRedis(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false });
 }
+
+/** A client's state for GET /metrics: ready, on its way back after a loss (or first connect), or ended. */
+export function redisState(client: Redis): 'connected' | 'reconnecting' | 'down' {
+  switch (client.status) {
+    case 'ready':
+      return 'connected';
+    case 'connecting':
+    case 'connect':
+    case 'reconnecting':
+      return 'reconnecting';
+    default:
+      return 'down';
+  }
+}

@@ -40,12 +40,24 @@ export interface Credentials {
   apiKey?: string | undefined;
 }
 
-/** Counts one keyed operation in its key's usage, once, with the status its caller got. */
+/**
+ * One operation, finished once with the status its caller got: counted in its key's usage (keyed
+ * operations) and in the portal's metrics (every operation, when metrics are on).
+ */
 export interface Ticket {
   /** Set when the GraphQL answer carried errors (a failed request even with status 200). */
   hadErrors: boolean;
+  /** query, mutation or subscription, once the gate admitted the document. */
+  operation?: OperationTypeNode;
   finish(status: number): void;
 }
+
+/** Told of every operation's end (core/metrics.ts): its type (undefined: refused before parsing). */
+export type OperationObserver = (
+  type: OperationTypeNode | undefined,
+  status: number,
+  latencyMs: number,
+) => void;
 
 export type Entry =
   | {
@@ -113,6 +125,9 @@ export class Gate {
       query.length + ('document' in checked ? 3 * JSON.stringify(checked.document).length : 256),
   });
 
+  /** Set once by the portal (GET /metrics); operations of callers without a key get a ticket then. */
+  observer: OperationObserver | undefined;
+
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly services: Services,
@@ -138,23 +153,26 @@ export class Gate {
       key = presentedKey(credentials);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
-      return { ok: false, status: 401, error, ticket: null, headers: {} };
+      return { ok: false, status: 401, error, ticket: this.observed(startedAt), headers: {} };
     }
     if (key === null) {
       try {
         const principal = await this.authenticate(credentials, ip);
-        return { ok: true, principal, ticket: null, headers: {} };
+        return { ok: true, principal, ticket: this.observed(startedAt), headers: {} };
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         const status = error.code === ErrorCode.RATE_LIMITED ? 429 : 401;
-        return { ok: false, status, error, ticket: null, headers: retryAfter(error) };
+        const ticket = this.observed(startedAt);
+        return { ok: false, status, error, ticket, headers: retryAfter(error) };
       }
     }
     // An API key: the core verifies it and takes a request from its limits; the outcome is
     // mapped here. A known key's refusal (revoked, expired, limited) still counts in its usage.
     const auth = this.services.apiKeyAuth;
     const outcome = await auth.verify(key, ip);
-    const ticket = outcome.key ? this.meter(outcome.key.id, outcome.key.teamId, startedAt) : null;
+    const ticket = outcome.key
+      ? this.meter(outcome.key.id, outcome.key.teamId, startedAt)
+      : this.observed(startedAt);
     if (outcome.valid)
       return {
         ok: true,
@@ -190,7 +208,7 @@ export class Gate {
    */
   async admit(
     request: OperationRequest,
-    caller: { principal: Principal | null; ip: string },
+    caller: { principal: Principal | null; ip: string; ticket?: Ticket | null },
   ): Promise<Admission> {
     const { query, operationName, variables } = request;
     if (typeof query !== 'string' || query.trim() === '')
@@ -217,6 +235,7 @@ export class Gate {
         ),
       ]);
     }
+    if (caller.ticket) caller.ticket.operation = operation.operation;
     const vars = (variables ?? undefined) as Record<string, unknown> | undefined;
     // Variables that do not fit their types are the caller's mistake on every transport (graphql-ws
     // would otherwise meet them only in execution, as an uncoded error).
@@ -307,25 +326,37 @@ export class Gate {
     };
   }
 
-  /** A usage ticket for one operation of a key: counted once, when its caller has its answer. */
-  meter(apiKeyId: string, teamId: string, startedAt: number): Ticket {
+  /**
+   * A ticket for one operation: counted once, when its caller has its answer, in its key's usage
+   * (a key's operation) and by the observer (metrics).
+   */
+  meter(apiKeyId: string | null, teamId: string | null, startedAt: number): Ticket {
     const recorder = this.services.usageRecorder;
+    const observer = this.observer;
     let finished = false;
     const ticket: Ticket = {
       hadErrors: false,
       finish(status: number) {
         if (finished) return;
         finished = true;
-        recorder.record({
-          apiKeyId,
-          teamId,
-          status,
-          failed: status >= 400 || ticket.hadErrors,
-          latencyMs: performance.now() - startedAt,
-        });
+        const latencyMs = performance.now() - startedAt;
+        if (apiKeyId !== null && teamId !== null)
+          recorder.record({
+            apiKeyId,
+            teamId,
+            status,
+            failed: status >= 400 || ticket.hadErrors,
+            latencyMs,
+          });
+        observer?.(ticket.operation, status, latencyMs);
       },
     };
     return ticket;
+  }
+
+  /** A ticket only the observer reads (an operation without a key), or none without metrics. */
+  private observed(startedAt: number): Ticket | null {
+    return this.observer ? this.meter(null, null, startedAt) : null;
   }
 }
 

@@ -140,6 +140,7 @@ export class HttpTransport {
       .admit((req.body ?? {}) as Record<string, unknown>, {
         principal: admitted?.principal ?? null,
         ip: req.ip ?? 'unknown',
+        ticket: admitted?.ticket ?? null,
       })
       .then((admission) => {
         if (!admission.ok) {

@@ -5,7 +5,7 @@ import {
   type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
-  type OperationTypeNode,
+  OperationTypeNode,
 } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { decodeJwt } from 'jose';
@@ -54,6 +54,8 @@ type Extra = { connection?: Connection };
 export interface WsTransport {
   /** Open sockets (for metrics and tests). */
   readonly connections: number;
+  /** Subscriptions streaming on them (for metrics). */
+  readonly subscriptions: number;
   dispose(): Promise<void>;
 }
 
@@ -132,6 +134,7 @@ export function graphqlOverWebSocket(deps: {
         const admission = await gate.admit(payload, {
           principal: entry.principal,
           ip: connection.ip,
+          ticket: entry.ticket,
         });
         if (!admission.ok) {
           entry.ticket?.finish(admission.status);
@@ -283,6 +286,13 @@ export function graphqlOverWebSocket(deps: {
   return {
     get connections() {
       return connections.size;
+    },
+    get subscriptions() {
+      let n = 0;
+      for (const connection of connections)
+        for (const operation of connection.operations.values())
+          if (operation.type === OperationTypeNode.SUBSCRIPTION) n += 1;
+      return n;
     },
     async dispose() {
       clearInterval(sweep);

@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, {
   type ErrorRequestHandler,
   type Request,
@@ -9,6 +8,7 @@ import express, {
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Clock } from '../core/clock';
+import { serviceTokenChecker } from '../core/auth/service-tokens';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../core/errors';
 import type { Services } from '../services';
 import { statusOf, type Verification } from '@partner-portal/keys';
@@ -53,23 +53,18 @@ export function v1Routes(deps: V1Deps): Router {
   return router;
 }
 
-/**
- * `Authorization: Bearer <service token>`. Both sides are hashed first, so every comparison is of
- * two 32-byte digests in constant time whatever the lengths, and every token is compared (no
- * early exit that would tell which position matched).
- */
+/** `Authorization: Bearer <service token>` (core/auth/service-tokens.ts, shared with GET /metrics). */
 function requireServiceToken({ config, logger }: V1Deps): RequestHandler {
-  const digests = config.serviceTokens.map(digest);
+  const check = serviceTokenChecker(config.serviceTokens);
   return (req, res, next) => {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-    if (match) {
-      const presented = digest(match[1]!);
-      let ok = false;
-      for (const known of digests) ok = timingSafeEqual(presented, known) || ok;
-      if (ok) return next();
-    }
+    const presented = check(req.headers.authorization);
+    if (presented === 'valid') return next();
     logger.warn(
-      { path: req.path, remoteAddress: req.socket.remoteAddress, presented: match !== null },
+      {
+        path: req.path,
+        remoteAddress: req.socket.remoteAddress,
+        presented: presented !== 'missing',
+      },
       'v1: refused a request without a valid service token',
     );
     res.setHeader('WWW-Authenticate', 'Bearer');
@@ -78,15 +73,13 @@ function requireServiceToken({ config, logger }: V1Deps): RequestHandler {
       401,
       error(
         'UNAUTHENTICATED',
-        match
+        presented === 'invalid'
           ? 'This service token is not valid.'
           : 'Send a service token: Authorization: Bearer <token>.',
       ),
     );
   };
 }
-
-const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
 function json(limit: string): RequestHandler[] {
   return [

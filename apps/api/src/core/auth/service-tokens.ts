@@ -1,0 +1,26 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+
+/** What an `Authorization` header said about a service token. */
+export type ServiceTokenCheck = 'valid' | 'missing' | 'invalid';
+
+/**
+ * The one check of the provider's service tokens (`SERVICE_TOKENS`), for the /v1/ endpoints and
+ * GET /metrics: `Authorization: Bearer <token>`. Both sides are hashed first, so every comparison
+ * is of two 32-byte digests in constant time whatever the lengths, and every token is compared (no
+ * early exit that would tell which position matched). With no tokens configured nothing is valid.
+ */
+export function serviceTokenChecker(
+  tokens: readonly string[],
+): (authorization: string | undefined) => ServiceTokenCheck {
+  const digests = tokens.map(digest);
+  return (authorization) => {
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (!match) return 'missing';
+    const presented = digest(match[1]!);
+    let ok = false;
+    for (const known of digests) ok = timingSafeEqual(presented, known) || ok;
+    return ok ? 'valid' : 'invalid';
+  };
+}
+
+const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
