@@ -27,6 +27,7 @@ import { graphqlOverWebSocket } from './gate/ws';
 import { httpErrorHandler, sendError } from './gate/respond';
 import { buildGraphQLSchema } from './schema';
 import { v1Routes } from './v1/v1.routes';
+import { auditExportRoutes } from './modules/audit/audit-export';
 import { createServices, type Services } from './services';
 
 export interface PortalOptions {
@@ -149,6 +150,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     app.get('/readyz', (_req, res, next) => {
       health().then(({ readiness, body }) => void res.status(readiness).json(body), next);
     });
+    app.use('/api/teams', auditExportRoutes({ gate, services }));
     app.use('/graphql', ...graphql.handlers());
     serveWebApp(app, config, logger);
     app.use((_req, res) => sendError(res, 404, ErrorCode.NOT_FOUND, 'Not found.'));

@@ -19,6 +19,7 @@ import { ApiKeysService } from './modules/api-keys/api-keys.service';
 import { AuditService } from './modules/audit/audit.service';
 import { InvitationsService } from './modules/invitations/invitations.service';
 import { TeamAccess } from './modules/teams/team-access';
+import { AccessReviewService } from './modules/teams/access-review.service';
 import { TeamsService } from './modules/teams/teams.service';
 import type { Config } from './config';
 import type { Clock } from './core/clock';
@@ -32,6 +33,7 @@ export interface Services {
   access: TeamAccess;
   audit: AuditService;
   teams: TeamsService;
+  accessReview: AccessReviewService;
   invitations: InvitationsService;
   apiKeys: ApiKeysService;
   apiKeyAuth: ApiKeyAuthenticator;
@@ -135,6 +137,14 @@ export function createServices(infra: Infrastructure): Services {
       revocations,
       teamsPerPersonPerHour: config.teamsPerHour,
       onTeamDeleted: (m, teamId) => apiKeys.revokeAllOfTeam(m, teamId),
+      keys: apiKeys,
+    }),
+    accessReview: new AccessReviewService({
+      db,
+      clock,
+      audit,
+      access,
+      lastUsedAt: (key) => apiKeys.lastUsedAt(key),
     }),
     apiKeys,
     apiKeyAuth,

@@ -171,6 +171,15 @@ const TABLE: Record<string, Row> = {
     },
     check: (value) => has(value, 'role', 'MEMBER'),
   },
+  'Mutation.acknowledgeTeamGuidelines': {
+    access: USER,
+    roles: READ,
+    operation: (w) => ({
+      query: `mutation($id: ID!) { acknowledgeTeamGuidelines(teamId: $id) { id guidelinesAcknowledgedAt } }`,
+      variables: { id: w.team.id },
+    }),
+    check: (value) => has(value, 'guidelinesAcknowledgedAt'),
+  },
   'Mutation.changeMemberRole': {
     access: USER,
     roles: ADMIN_WRITE,
@@ -179,6 +188,15 @@ const TABLE: Record<string, Row> = {
       variables: { id: (ok(cell) ? await w.freshTeam() : w.team).memberMembership },
     }),
     check: (value) => has(value, 'role', 'ADMIN'),
+  },
+  'Mutation.completeAccessReview': {
+    access: USER,
+    roles: ADMIN_WRITE,
+    operation: (w, cell) => ({
+      query: `mutation($id: ID!, $note: String) { completeAccessReview(teamId: $id, note: $note) { lastCompletedAt lastCompletedBy { id } } }`,
+      variables: { id: w.team.id, note: `matrix ${cell.caller} ${cell.transport}` },
+    }),
+    check: (value) => has(value, 'lastCompletedAt') ?? has(value, 'lastCompletedBy.id'),
   },
   'Mutation.createApiKey': {
     access: USER,
@@ -250,6 +268,16 @@ const TABLE: Record<string, Row> = {
     roles: ALL_OK,
     ownSession: true,
     operation: () => ({ query: `mutation { logOut }`, variables: {} }),
+    check: (value) => (value === true ? undefined : `answered ${JSON.stringify(value)}`),
+  },
+  'Mutation.offboardMember': {
+    access: USER,
+    // A MEMBER may leave (leaveTeam) but not offboard anyone, themselves included.
+    roles: ADMIN_WRITE,
+    operation: async (w, cell) => ({
+      query: `mutation($id: ID!) { offboardMember(membershipId: $id, keys: REVOKE) }`,
+      variables: { id: (ok(cell) ? await w.freshTeam() : w.team).memberMembership },
+    }),
     check: (value) => (value === true ? undefined : `answered ${JSON.stringify(value)}`),
   },
   'Mutation.removeMember': {

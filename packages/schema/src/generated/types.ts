@@ -13,6 +13,23 @@ export type Scalars = {
   SafeInt: { input: number; output: number; }
 };
 
+/** What a periodic access review asks a team's owners and admins to look at. */
+export type AccessReview = {
+  __typename?: 'AccessReview';
+  /** Active keys that expire within the next 14 days. */
+  expiringKeys: Array<ApiKey>;
+  /** Members with no activity in this team for `inactiveDays` days (joined earlier than that). */
+  inactiveMembers: Array<Membership>;
+  /** When the last review was marked complete (the team's latest team.access_reviewed event). */
+  lastCompletedAt: Maybe<Scalars['DateTime']['output']>;
+  /** Who marked it complete. */
+  lastCompletedBy: Maybe<User>;
+  /** Active production keys that never expire. */
+  neverExpiringProductionKeys: Array<ApiKey>;
+  /** Active keys not used for 30 days, or never used 7 days after creation. */
+  staleKeys: Array<ApiKey>;
+};
+
 /** How partners call the provider's own API with their keys. */
 export type ApiAccess = {
   __typename?: 'ApiAccess';
@@ -29,6 +46,8 @@ export type ApiKey = {
   /** null: never expires. */
   expiresAt: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
+  /** Incidents reported for this key, newest first. */
+  incidents: Array<KeyIncident>;
   lastUsedAt: Maybe<Scalars['DateTime']['output']>;
   /** Requests allowed per calendar month (UTC); null: no limit. */
   monthlyRequestLimit: Maybe<Scalars['SafeInt']['output']>;
@@ -41,6 +60,8 @@ export type ApiKey = {
   replaces: Maybe<ApiKey>;
   revokedAt: Maybe<Scalars['DateTime']['output']>;
   revokedBy: Maybe<User>;
+  /** When an OWNER or ADMIN acknowledged that the secret was stored securely (the "Store keys securely" checklist item); null: not yet. */
+  secretStoredAt: Maybe<Scalars['DateTime']['output']>;
   /** The key's first characters, safe to display (never the whole secret). */
   start: Scalars['String']['output'];
   status: KeyStatus;
@@ -89,6 +110,12 @@ export type AuthPayload = {
   user: User;
 };
 
+export type CompromiseAction =
+  /** Revoke the key at once. */
+  | 'REVOKE'
+  /** Revoke the key at once and create a replacement with the same settings (its secret is returned once). */
+  | 'ROTATE';
+
 export type CreateApiKeyInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   environment: Environment;
@@ -119,6 +146,11 @@ export type CreatedApiKey = {
   secret: Scalars['String']['output'];
 };
 
+/** What happens to the API keys a departing member created. */
+export type DepartingMemberKeys =
+  | 'KEEP'
+  | 'REVOKE';
+
 export type Environment =
   | 'DEVELOPMENT'
   | 'PRODUCTION';
@@ -141,6 +173,8 @@ export type InvitationPreview = {
   __typename?: 'InvitationPreview';
   email: Scalars['String']['output'];
   expiresAt: Scalars['DateTime']['output'];
+  /** The team's guidelines (Markdown), for the invitee to read before joining; null unless the invitation is pending. */
+  guidelines: Maybe<Scalars['String']['output']>;
   invitedByName: Maybe<Scalars['String']['output']>;
   message: Maybe<Scalars['String']['output']>;
   role: Role;
@@ -168,6 +202,28 @@ export type KeyExpiration =
   | 'DAYS_180'
   | 'NEVER';
 
+/** A key reported as compromised, by a person or by a secret scanner. */
+export type KeyIncident = {
+  __typename?: 'KeyIncident';
+  action: CompromiseAction;
+  apiKey: ApiKey;
+  createdAt: Scalars['DateTime']['output'];
+  /** What happened, for the team and the provider's support. */
+  details: Maybe<Scalars['String']['output']>;
+  /** Where a scanner found it (e.g. a public commit URL). */
+  foundAt: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  lastRejectedAt: Maybe<Scalars['DateTime']['output']>;
+  /** The client addresses the refused attempts came from: the 20 most recent, most recent first. */
+  rejectedAddresses: Array<RejectedAddress>;
+  /** Requests made with this key and refused since it was reported: someone still trying it. Written about once a second by each process that refuses it. */
+  rejectedAttempts: Scalars['SafeInt']['output'];
+  /** null when a secret scanner reported it. */
+  reportedBy: Maybe<User>;
+  /** PERSON or SECRET_SCANNING */
+  source: Scalars['String']['output'];
+};
+
 export type KeyStatus =
   | 'ACTIVE'
   | 'EXPIRED'
@@ -181,6 +237,10 @@ export type LogInInput = {
 /** A person's place in a team. */
 export type Membership = {
   __typename?: 'Membership';
+  /** OWNER or ADMIN: the active keys this member created in the team (what offboardMember asks about). */
+  createdApiKeys: Array<ApiKey>;
+  /** When this member last confirmed reading the team's guidelines (acknowledgeTeamGuidelines); null: never. */
+  guidelinesAcknowledgedAt: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
   joinedAt: Scalars['DateTime']['output'];
   /** Last time this member did anything in this team. */
@@ -194,8 +254,14 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Joins the team; the signed-in account's email must be the invited one. */
   acceptInvitation: Membership;
+  /** OWNER or ADMIN. Records that the key's secret was stored securely ("Store keys securely"); idempotent. */
+  acknowledgeApiKeySecretStored: ApiKey;
+  /** The caller confirms having read the team's guidelines (sets their own guidelinesAcknowledgedAt); not for API keys. */
+  acknowledgeTeamGuidelines: Membership;
   /** OWNER: any change. ADMIN: between MEMBER and ADMIN, never touching an OWNER. The last OWNER cannot be demoted. */
   changeMemberRole: Membership;
+  /** OWNER or ADMIN; audited as team.access_reviewed. */
+  completeAccessReview: AccessReview;
   /** OWNER or ADMIN. The secret is in this answer only. */
   createApiKey: CreatedApiKey;
   /** Creates a team with the caller as its OWNER. */
@@ -213,8 +279,12 @@ export type Mutation = {
   logIn: AuthPayload;
   /** Ends the calling session: its token is refused from now on. */
   logOut: Scalars['Boolean']['output'];
+  /** Like removeMember; `keys` says what becomes of the keys the member created (audited per key). */
+  offboardMember: Scalars['Boolean']['output'];
   /** OWNER: anyone. ADMIN: MEMBERs and ADMINs. Never the last OWNER. */
   removeMember: Scalars['Boolean']['output'];
+  /** OWNER or ADMIN. The key stops working at once (no grace period); owners and the provider's support are mailed. */
+  reportCompromisedKey: ReportCompromisedKeyPayload;
   /** Always true; a link is mailed only when the account exists. */
   requestPasswordReset: Scalars['Boolean']['output'];
   /** Mails a new link with a new expiry; the old link stops working. */
@@ -226,7 +296,7 @@ export type Mutation = {
   /** OWNER or ADMIN. A new key with the same settings; the old one works for the grace period. */
   rotateApiKey: CreatedApiKey;
   signUp: AuthPayload;
-  /** OWNER only. */
+  /** OWNER: name and description. OWNER or ADMIN: guidelines (audited as team.guidelines_updated). */
   updateTeam: Team;
 };
 
@@ -236,9 +306,25 @@ export type MutationAcceptInvitationArgs = {
 };
 
 
+export type MutationAcknowledgeApiKeySecretStoredArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type MutationAcknowledgeTeamGuidelinesArgs = {
+  teamId: Scalars['ID']['input'];
+};
+
+
 export type MutationChangeMemberRoleArgs = {
   membershipId: Scalars['ID']['input'];
   role: Role;
+};
+
+
+export type MutationCompleteAccessReviewArgs = {
+  note?: InputMaybe<Scalars['String']['input']>;
+  teamId: Scalars['ID']['input'];
 };
 
 
@@ -282,8 +368,19 @@ export type MutationLogInArgs = {
 };
 
 
+export type MutationOffboardMemberArgs = {
+  keys: DepartingMemberKeys;
+  membershipId: Scalars['ID']['input'];
+};
+
+
 export type MutationRemoveMemberArgs = {
   membershipId: Scalars['ID']['input'];
+};
+
+
+export type MutationReportCompromisedKeyArgs = {
+  input: ReportCompromisedKeyInput;
 };
 
 
@@ -363,6 +460,29 @@ export type QueryTeamArgs = {
   id: Scalars['ID']['input'];
 };
 
+/** A client address that refused attempts with a reported key came from. */
+export type RejectedAddress = {
+  __typename?: 'RejectedAddress';
+  /** The client address (IPv4 or IPv6) as the refusing service saw it. */
+  address: Scalars['String']['output'];
+  attempts: Scalars['SafeInt']['output'];
+  lastSeenAt: Scalars['DateTime']['output'];
+};
+
+export type ReportCompromisedKeyInput = {
+  action: CompromiseAction;
+  apiKeyId: Scalars['ID']['input'];
+  /** What happened, for the team and the provider's support. */
+  details?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ReportCompromisedKeyPayload = {
+  __typename?: 'ReportCompromisedKeyPayload';
+  incident: KeyIncident;
+  /** The replacement key, when the action was ROTATE; its secret is shown this once. null when the key had already been replaced by a rotation (that replacement stands). */
+  replacement: Maybe<CreatedApiKey>;
+};
+
 /** OWNER: everything. ADMIN: members and API keys. MEMBER: reads. */
 export type Role =
   | 'ADMIN'
@@ -402,11 +522,19 @@ export type SubscriptionUsageTicksArgs = {
 /** A partner company: its people and (later) its API keys. */
 export type Team = {
   __typename?: 'Team';
+  /** Every member and the team's own API keys may read it; OWNER or ADMIN marks it complete. */
+  accessReview: AccessReview;
   apiKeys: Array<ApiKey>;
   auditLog: AuditEventConnection;
   createdAt: Scalars['DateTime']['output'];
   description: Maybe<Scalars['String']['output']>;
+  /** The team's own rules for its members (Markdown, at most 10,000 characters), shown to each new member. */
+  guidelines: Maybe<Scalars['String']['output']>;
+  /** When the guidelines last changed (null: never written): a member whose guidelinesAcknowledgedAt is older has not seen this version. */
+  guidelinesUpdatedAt: Maybe<Scalars['DateTime']['output']>;
   id: Scalars['ID']['output'];
+  /** Keys of the team reported as compromised, newest first (the 200 newest). */
+  incidents: Array<KeyIncident>;
   invitations: Array<Invitation>;
   members: Array<Membership>;
   name: Scalars['String']['output'];
@@ -414,6 +542,12 @@ export type Team = {
   usageAlerts: Array<UsageAlert>;
   /** The caller's role in this team; null when the caller is an API key. */
   viewerRole: Maybe<Role>;
+};
+
+
+/** A partner company: its people and (later) its API keys. */
+export type TeamAccessReviewArgs = {
+  inactiveDays?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -447,6 +581,8 @@ export type TeamUsageArgs = {
 
 export type UpdateTeamInput = {
   description?: InputMaybe<Scalars['String']['input']>;
+  /** OWNER or ADMIN; audited as team.guidelines_updated. */
+  guidelines?: InputMaybe<Scalars['String']['input']>;
   name?: InputMaybe<Scalars['String']['input']>;
 };
 

@@ -10,6 +10,7 @@ import { Teams1764240000000 } from './migrations/1764240000000-teams';
 import { ApiKeys1764250000000 } from './migrations/1764250000000-api-keys';
 import { Usage1764260000000 } from './migrations/1764260000000-usage';
 import { RevocationIndexes1764275000000 } from './migrations/1764275000000-revocation-indexes';
+import { TeamSafety1764290000000 } from './migrations/1764290000000-team-safety';
 import { JobsAndAlerts1764292000000 } from './migrations/1764292000000-jobs-and-alerts';
 import { JobClaim } from '../../modules/jobs/job-claim.entity';
 import { UsageAlert, UsageAlertState } from '../../modules/alerts/usage-alert.entity';
@@ -38,6 +39,7 @@ export const migrations = [
   ApiKeys1764250000000,
   Usage1764260000000,
   RevocationIndexes1764275000000,
+  TeamSafety1764290000000,
   JobsAndAlerts1764292000000,
 ];
 

@@ -51,4 +51,11 @@ export class InvitationPreview {
 
   @Field()
   expiresAt: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "The team's guidelines (Markdown), for the invitee to read before joining; null unless the invitation is pending.",
+  })
+  guidelines: string | null;
 }

@@ -216,14 +216,17 @@ export class InvitationsService {
     const inviter = invitation.invitedById
       ? await this.deps.db.repository(User).findOneBy({ id: invitation.invitedById })
       : null;
+    const status = team.deletedAt ? InvitationStatus.REVOKED : this.status(invitation);
     return {
       teamName: team.name,
       email: invitation.email,
       role: invitation.role,
       message: invitation.message,
       invitedByName: inviter?.name ?? null,
-      status: team.deletedAt ? InvitationStatus.REVOKED : this.status(invitation),
+      status,
       expiresAt: invitation.expiresAt,
+      // The team's rules are for the person about to join: not for a used, revoked or expired link.
+      guidelines: status === InvitationStatus.PENDING ? team.guidelines : null,
     };
   }
 

@@ -34,6 +34,14 @@ export class Membership {
   @Column({ type: 'datetime', precision: 3, nullable: true })
   lastActiveAt: Date | null;
 
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      "When this member last confirmed reading the team's guidelines (acknowledgeTeamGuidelines); null: never.",
+  })
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  guidelinesAcknowledgedAt?: Date | null;
+
   @ManyToOne(() => Team, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'teamId' })
   team?: Team;

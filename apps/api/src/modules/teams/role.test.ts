@@ -27,6 +27,27 @@ describe('role policy', () => {
     expect(policy.remove(actor, target)).toBe(allowed);
   });
 
+  it.each([
+    [OWNER, OWNER, true],
+    [OWNER, MEMBER, true],
+    [ADMIN, ADMIN, true],
+    [ADMIN, MEMBER, true],
+    [ADMIN, OWNER, false],
+    [MEMBER, MEMBER, false],
+  ])('%s offboarding %s: %s', (actor, target, allowed) => {
+    expect(policy.offboard(actor, target)).toBe(allowed);
+  });
+
+  it('lets owners and admins write guidelines and complete access reviews, members only read', () => {
+    expect(
+      [OWNER, ADMIN, MEMBER].map((r) => [policy.editGuidelines(r), policy.reviewAccess(r)]),
+    ).toEqual([
+      [true, true],
+      [true, true],
+      [false, false],
+    ]);
+  });
+
   it('lets only owners rename or delete, and owners and admins manage keys', () => {
     expect(
       [OWNER, ADMIN, MEMBER].map((r) => [

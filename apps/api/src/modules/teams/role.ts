@@ -31,4 +31,10 @@ export const policy = {
   remove: (actor: Role, target: Role) =>
     actor === Role.OWNER || (actor === Role.ADMIN && target !== Role.OWNER),
   manageKeys: (actor: Role) => actor === Role.OWNER || actor === Role.ADMIN,
+  /** The team's guidelines: its owners and admins write them (renaming stays the owners'). */
+  editGuidelines: (actor: Role) => actor === Role.OWNER || actor === Role.ADMIN,
+  /** Marks an access review complete (reading one is for every member). */
+  reviewAccess: (actor: Role) => actor === Role.OWNER || actor === Role.ADMIN,
+  /** Removing a member and deciding about the keys they created: removal rules, and key rights. */
+  offboard: (actor: Role, target: Role) => policy.remove(actor, target) && policy.manageKeys(actor),
 };

@@ -17,12 +17,20 @@ import { Allow } from '../../core/auth/access';
 import type { Context } from '../../core/context';
 import { Viewer } from '../accounts/accounts.inputs';
 import { User } from '../accounts/user.entity';
+import { ApiKey } from '../api-keys/api-key.entity';
 import { AuditEventConnection } from '../audit/audit.types';
 import { Invitation, InvitationStatus } from '../invitations/invitation.entity';
+import { AccessReview } from './access-review.types';
 import { Membership } from './membership.entity';
 import { Role } from './role';
 import { Team } from './team.entity';
-import { CreateTeamInput, UpdateTeamInput } from './teams.inputs';
+import {
+  AccessReviewArgs,
+  CompleteAccessReviewArgs,
+  CreateTeamInput,
+  DepartingMemberKeys,
+  UpdateTeamInput,
+} from './teams.inputs';
 
 @ArgsType()
 class AuditLogArgs {
@@ -59,7 +67,10 @@ export class TeamsResolver {
   }
 
   @Allow('user')
-  @Mutation(() => Team, { description: 'OWNER only.' })
+  @Mutation(() => Team, {
+    description:
+      'OWNER: name and description. OWNER or ADMIN: guidelines (audited as team.guidelines_updated).',
+  })
   updateTeam(
     @Arg('id', () => ID) id: string,
     @Arg('input') input: UpdateTeamInput,
@@ -110,6 +121,53 @@ export class TeamsResolver {
   async leaveTeam(@Arg('teamId', () => ID) teamId: string, @Ctx() ctx: Context): Promise<boolean> {
     await ctx.services.teams.leave(ctx, teamId);
     return true;
+  }
+
+  @Allow('user')
+  @Mutation(() => Membership, {
+    description:
+      "The caller confirms having read the team's guidelines (sets their own guidelinesAcknowledgedAt); not for API keys.",
+  })
+  acknowledgeTeamGuidelines(
+    @Arg('teamId', () => ID) teamId: string,
+    @Ctx() ctx: Context,
+  ): Promise<Membership> {
+    return ctx.services.teams.acknowledgeGuidelines(ctx, teamId);
+  }
+
+  @Allow('user')
+  @Mutation(() => AccessReview, { description: 'OWNER or ADMIN; audited as team.access_reviewed.' })
+  completeAccessReview(
+    @Args() args: CompleteAccessReviewArgs,
+    @Ctx() ctx: Context,
+  ): Promise<AccessReview> {
+    return ctx.services.accessReview.complete(ctx, args.teamId, args.note ?? null);
+  }
+
+  @Allow('user')
+  @Mutation(() => Boolean, {
+    description:
+      'Like removeMember; `keys` says what becomes of the keys the member created (audited per key).',
+  })
+  async offboardMember(
+    @Arg('membershipId', () => ID) membershipId: string,
+    @Arg('keys', () => DepartingMemberKeys) keys: DepartingMemberKeys,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    await ctx.services.teams.offboard(ctx, membershipId, keys);
+    return true;
+  }
+
+  @FieldResolver(() => AccessReview, {
+    description:
+      "Every member and the team's own API keys may read it; OWNER or ADMIN marks it complete.",
+  })
+  accessReview(
+    @Root() team: Team,
+    @Args() args: AccessReviewArgs,
+    @Ctx() ctx: Context,
+  ): Promise<AccessReview> {
+    return ctx.services.accessReview.review(ctx, team.id, args.inactiveDays);
   }
 
   @FieldResolver(() => Role, {
@@ -169,5 +227,13 @@ export class MembershipResolver {
   @FieldResolver(() => User)
   async user(@Root() membership: Membership, @Ctx() ctx: Context): Promise<User> {
     return membership.user ?? (await ctx.loaders.user.load(membership.userId))!;
+  }
+
+  @FieldResolver(() => [ApiKey], {
+    description:
+      'OWNER or ADMIN: the active keys this member created in the team (what offboardMember asks about).',
+  })
+  createdApiKeys(@Root() membership: Membership, @Ctx() ctx: Context): Promise<ApiKey[]> {
+    return ctx.services.teams.createdApiKeys(ctx, membership);
   }
 }

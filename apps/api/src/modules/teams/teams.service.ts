@@ -7,6 +7,8 @@ import type { LimitRule, RateLimits } from '../../core/rate-limit';
 import type { Revocations } from '../../core/revocations';
 import { newId } from '../../core/secrets';
 import type { User } from '../accounts/user.entity';
+import { ApiKey, KeyStatus, keyStatus } from '../api-keys/api-key.entity';
+import type { ApiKeysService } from '../api-keys/api-keys.service';
 import type { AuditService } from '../audit/audit.service';
 import { Invitation } from '../invitations/invitation.entity';
 import { Membership } from './membership.entity';
@@ -14,7 +16,7 @@ import { policy, Role } from './role';
 import type { Caller, TeamAccess } from './team-access';
 import { Team } from './team.entity';
 import { TeamErrors } from './teams.errors';
-import type { CreateTeamInput, UpdateTeamInput } from './teams.inputs';
+import { DepartingMemberKeys, type CreateTeamInput, type UpdateTeamInput } from './teams.inputs';
 
 export interface TeamsDeps {
   db: Database;
@@ -28,6 +30,8 @@ export interface TeamsDeps {
   revocations: Revocations;
   /** Runs inside the deletion transaction; the API key module revokes the team's keys here. */
   onTeamDeleted?: (manager: EntityManager, teamId: string) => Promise<void>;
+  /** Offboarding revokes a departing member's keys through the key module (audited, published). */
+  keys: Pick<ApiKeysService, 'revokeWithin' | 'announceRevoked'>;
 }
 
 export const TEAM_LIMITS = {
@@ -63,6 +67,8 @@ export class TeamsService {
       id: newId(),
       name: input.name.trim(),
       description: input.description?.trim() || null,
+      guidelines: null,
+      guidelinesUpdatedAt: null,
       createdAt: now,
       deletedAt: null,
     };
@@ -88,13 +94,18 @@ export class TeamsService {
     return team;
   }
 
+  /**
+   * OWNER: name and description. OWNER or ADMIN: the guidelines (so an ADMIN may send an input
+   * with only `guidelines`). Each kind of change is audited on its own.
+   */
   async update(caller: Caller, teamId: string, input: UpdateTeamInput): Promise<Team> {
-    const actor = await this.deps.access.require(
-      caller,
-      teamId,
-      policy.updateTeam,
-      'rename or describe the team',
-    );
+    const actor = await this.deps.access.membership(caller, teamId);
+    const touchesTeam = input.name !== undefined || input.description !== undefined;
+    const touchesGuidelines = input.guidelines !== undefined;
+    if ((touchesTeam || !touchesGuidelines) && !policy.updateTeam(actor.role))
+      throw TeamErrors.notAllowed('rename or describe the team');
+    if (touchesGuidelines && !policy.editGuidelines(actor.role))
+      throw TeamErrors.notAllowed('change the team guidelines');
     return this.deps.db.transaction(async (m) => {
       const team = await this.deps.access.lockTeam(m, teamId);
       const changes: Record<string, { from: string | null; to: string | null }> = {};
@@ -105,6 +116,7 @@ export class TeamsService {
         if (description !== team.description)
           changes.description = { from: team.description, to: description };
       }
+      if (touchesGuidelines) await this.updateGuidelines(m, team, input.guidelines, actor.userId);
       if (Object.keys(changes).length === 0) return team;
       if (changes.name) team.name = changes.name.to!;
       if (changes.description) team.description = changes.description.to;
@@ -119,6 +131,120 @@ export class TeamsService {
       });
       return team;
     });
+  }
+
+  /** Stores the Markdown as written (trailing blanks dropped; blank clears), audited as team.guidelines_updated. */
+  private async updateGuidelines(
+    m: EntityManager,
+    team: Team,
+    raw: string | null | undefined,
+    actorUserId: string,
+  ): Promise<void> {
+    const guidelines = raw?.trim() ? raw.trimEnd() : null;
+    if (guidelines === team.guidelines) return;
+    const previous = team.guidelines;
+    team.guidelines = guidelines;
+    team.guidelinesUpdatedAt = this.deps.clock.now();
+    await m.update(
+      Team,
+      { id: team.id },
+      { guidelines, guidelinesUpdatedAt: team.guidelinesUpdatedAt },
+    );
+    await this.deps.audit.record(m, {
+      teamId: team.id,
+      actorUserId,
+      action: 'team.guidelines_updated',
+      targetType: 'team',
+      targetId: team.id,
+      details: {
+        previousCharacters: previous?.length ?? 0,
+        characters: guidelines?.length ?? 0,
+        guidelines,
+      },
+    });
+  }
+
+  /** The caller confirms having read the team's guidelines (their own membership only; never a key). */
+  async acknowledgeGuidelines(caller: Caller, teamId: string): Promise<Membership> {
+    const membership = await this.deps.access.membership(caller, teamId);
+    const now = this.deps.clock.now();
+    await this.deps.db.transaction((m) =>
+      m.update(Membership, { id: membership.id }, { guidelinesAcknowledgedAt: now }),
+    );
+    return { ...membership, guidelinesAcknowledgedAt: now };
+  }
+
+  /** The active keys a member created in their team: what offboarding asks about (OWNER or ADMIN). */
+  async createdApiKeys(caller: Caller, membership: Membership): Promise<ApiKey[]> {
+    await this.deps.access.require(
+      caller,
+      membership.teamId,
+      policy.manageKeys,
+      'see the keys a member created',
+    );
+    return this.activeKeysCreatedBy(this.deps.db.manager, membership.teamId, membership.userId);
+  }
+
+  /**
+   * Removes a member like removeMember (same rules, last owner kept) and, in the same transaction,
+   * revokes the active keys they created in the team (each published and audited as
+   * api_key.revoked) or keeps them (each audited as api_key.kept_on_offboarding).
+   */
+  async offboard(caller: Caller, membershipId: string, choice: DepartingMemberKeys): Promise<void> {
+    const target = await this.findMember(caller, membershipId);
+    const { removed, revoked } = await this.deps.db.transaction(async (m) => {
+      await this.deps.access.lockTeam(m, target.teamId);
+      const actor = await this.memberOf(m, target.teamId, this.deps.access.userId(caller));
+      const current = await this.membershipById(m, membershipId);
+      if (!actor || !current) throw TeamErrors.memberNotFound();
+      if (!policy.offboard(actor.role, current.role))
+        throw TeamErrors.notAllowed(`offboard a member with the role ${current.role}`);
+      const keys = await this.activeKeysCreatedBy(m, current.teamId, current.userId);
+      await this.removeLocked(
+        m,
+        current,
+        actor.userId,
+        actor.id === current.id ? 'member.left' : 'member.removed',
+        { offboarding: { keys: choice, apiKeyIds: keys.map((k) => k.id) } },
+      );
+      const revoked: string[] = [];
+      for (const key of keys) {
+        if (choice === DepartingMemberKeys.REVOKE) {
+          if (await this.deps.keys.revokeWithin(m, key, actor.userId, 'offboarding'))
+            revoked.push(key.id);
+          continue;
+        }
+        await this.deps.audit.record(m, {
+          teamId: key.teamId,
+          actorUserId: actor.userId,
+          action: 'api_key.kept_on_offboarding',
+          targetType: 'api_key',
+          targetId: key.id,
+          details: {
+            name: key.name,
+            start: key.start,
+            environment: key.environment,
+            createdBy: { ...describe(current.user), userId: current.userId },
+          },
+        });
+      }
+      return { removed: current, revoked };
+    });
+    this.publishEnded(removed);
+    for (const id of revoked) this.deps.keys.announceRevoked(id);
+  }
+
+  private async activeKeysCreatedBy(
+    m: EntityManager,
+    teamId: string,
+    userId: string,
+  ): Promise<ApiKey[]> {
+    const now = this.deps.clock.now();
+    const keys = await m.find(ApiKey, {
+      where: { teamId, createdById: userId, revokedAt: IsNull() },
+      order: { createdAt: 'ASC' },
+    });
+    return keys.filter((k) => keyStatus(k, now) === KeyStatus.ACTIVE);
   }
 
   /** Revokes the team's invitations (and keys) at once and removes its memberships; the team row stays, hidden. */
@@ -247,6 +373,7 @@ export class TeamsService {
     member: Membership,
     actorUserId: string,
     action: 'member.left' | 'member.removed',
+    extra: Record<string, unknown> = {},
   ) {
     if (member.role === Role.OWNER && (await this.ownerCount(m, member.teamId)) <= 1) {
       throw TeamErrors.lastOwner(
@@ -260,7 +387,7 @@ export class TeamsService {
       action,
       targetType: 'membership',
       targetId: member.id,
-      details: { ...describe(member.user), userId: member.userId, role: member.role },
+      details: { ...describe(member.user), userId: member.userId, role: member.role, ...extra },
     });
   }
 
