@@ -201,7 +201,7 @@ describe('team guidelines, offboarding, audit export and checklists', () => {
     await ownerPage.getByRole('button', { name: 'Invite member' }).click();
     const inviteDialog = ownerPage.getByRole('dialog');
     await inviteDialog.getByLabel(/^Email/).fill(invitee.email);
-    await inviteDialog.getByRole('textbox', { name: 'Role' }).click();
+    await inviteDialog.getByLabel(/^Role/).first().click();
     await ownerPage.getByRole('option', { name: 'Admin' }).click();
     await inviteDialog.getByRole('button', { name: 'Send invitation' }).click();
     await ownerPage.getByText('Invitation sent').first().waitFor();
@@ -320,7 +320,7 @@ describe('team guidelines, offboarding, audit export and checklists', () => {
       body: JSON.stringify({
         query:
           'mutation($input: CreateUsageAlertInput!) { createUsageAlert(input: $input) { id } }',
-        variables: { input: { teamId, kind: 'MONTHLY_QUOTA', threshold: 0.8 } },
+        variables: { input: { teamId, kind: 'ERROR_RATE', threshold: 0.5 } },
       }),
     });
     expect(((await alert.json()) as { errors?: unknown }).errors).toBeUndefined();
