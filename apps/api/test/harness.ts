@@ -17,6 +17,9 @@ export class TestClock implements Clock {
   advanceMinutes(minutes: number): void {
     this.offsetMs += minutes * 60_000;
   }
+  advanceDays(days: number): void {
+    this.advanceMinutes(days * 24 * 60);
+  }
 }
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -50,7 +53,11 @@ export interface TestPortal {
  * The real server on an ephemeral port over real HTTP: SQLite in a fresh folder by default; when
  * DATABASE_URL names a MySQL/MariaDB server, a fresh database there, dropped afterwards.
  */
-export async function startPortal(env: Record<string, string> = {}): Promise<TestPortal> {
+export async function startPortal(
+  env: Record<string, string> = {},
+  /** `clock`: one clock shared by several processes of a deployment (scheduled jobs). */
+  options: { clock?: TestClock } = {},
+): Promise<TestPortal> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-test-'));
   // A second process of the same deployment passes the first one's DATABASE_URL (and Redis prefix).
   const database = env.DATABASE_URL ? undefined : await freshDatabase();
@@ -61,6 +68,8 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
     DATA_DIR: dataDir,
     LOG_LEVEL: 'info',
     PUBLIC_URL: 'http://portal.test',
+    // Scheduled jobs tick only where a test asks (JOBS_INTERVAL_SECONDS) or calls runDueJobs().
+    JOBS_INTERVAL_SECONDS: '0',
     ...(database ? { DATABASE_URL: database.url } : {}),
     // Redis when the run has one (CI's MariaDB run), with keys of this test file's own.
     ...(process.env.REDIS_URL
@@ -74,7 +83,7 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Tes
   const logs: string[] = [];
   // The production logger's own settings (redaction included), writing into memory.
   const logger = createLogger('info', { write: (line: string) => void logs.push(line) });
-  const clock = new TestClock();
+  const clock = options.clock ?? new TestClock();
   const portal = await createPortal(config, { clock, logger });
   const url = await portal.listen();
   const post: TestPortal['post'] = async (query, variables, headers) => {

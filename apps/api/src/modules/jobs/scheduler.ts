@@ -31,6 +31,11 @@ export class Scheduler {
 
   constructor(private readonly options: SchedulerOptions) {}
 
+  /** The claims every job's units go through (tests take units by hand with it). */
+  get claims(): JobClaims {
+    return this.options.claims;
+  }
+
   get jobNames(): string[] {
     return this.options.jobs.map((job) => job.name);
   }

@@ -9,9 +9,9 @@ import { col, foreignKey } from './columns';
  *   running, until when its owner holds it (a dead owner's claim is retaken after that).
  * - `usage_alerts` and `usage_alert_states`: the alerts a team set, and per alert and watched
  *   subject (a key, or the whole team) whether it is armed and how many crossings it has mailed.
- * - An index on the audit log for "the latest event of this kind in this team" (the last
- *   completed access review), so the review reminder does not scan a team's whole log, and one
- *   on keys' expiry, for the reminders' look-up on every tick.
+ * - An index on keys' expiry, for the reminders' look-up on every tick. (The review reminder's
+ *   "latest team.access_reviewed event of a team" uses IDX_audit_events_team_action_seq, made by
+ *   the team-safety migration.)
  */
 export class JobsAndAlerts1764292000000 implements MigrationInterface {
   name = 'JobsAndAlerts1764292000000';
@@ -75,13 +75,6 @@ export class JobsAndAlerts1764292000000 implements MigrationInterface {
       }),
     );
     await q.createIndex(
-      'audit_events',
-      new TableIndex({
-        name: 'IDX_audit_events_team_action_seq',
-        columnNames: ['teamId', 'action', 'seq'],
-      }),
-    );
-    await q.createIndex(
       'api_keys',
       new TableIndex({ name: 'IDX_api_keys_expiresAt', columnNames: ['expiresAt'] }),
     );
@@ -89,7 +82,6 @@ export class JobsAndAlerts1764292000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.dropIndex('api_keys', 'IDX_api_keys_expiresAt');
-    await q.dropIndex('audit_events', 'IDX_audit_events_team_action_seq');
     await q.dropTable('usage_alert_states');
     await q.dropTable('usage_alerts');
     await q.dropTable('job_claims');
