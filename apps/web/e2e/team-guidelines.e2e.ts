@@ -329,6 +329,14 @@ describe('team guidelines, offboarding, audit export and checklists', () => {
     await ownerPage.goto(url(`${teamPath}/activity`));
     await ownerPage.getByTestId('activity-item').first().waitFor();
     const exportCard = ownerPage.getByTestId('audit-export');
+    // A credential the server refuses: the export says so plainly and saves nothing.
+    await ownerPage.evaluate(() => window.localStorage.setItem('pp.token', 'not-a-session-token'));
+    await exportCard.getByRole('button', { name: 'Download CSV' }).click();
+    await exportCard
+      .getByTestId('export-error')
+      .getByText('Your session has ended. Log in again, then retry the export.')
+      .waitFor();
+    await ownerPage.evaluate((saved) => window.localStorage.setItem('pp.token', saved), token!);
     const [csvDownload] = await Promise.all([
       ownerPage.waitForEvent('download'),
       exportCard.getByRole('button', { name: 'Download CSV' }).click(),

@@ -114,15 +114,15 @@ export function describeEvent(event: AuditEventLike): DescribedEvent {
         d.offboarding && typeof d.offboarding === 'object' ? d.offboarding : null
       ) as { keys?: unknown; apiKeyIds?: unknown } | null;
       const count = Array.isArray(offboarding?.apiKeyIds) ? offboarding.apiKeyIds.length : 0;
-      const keys = `${count} API key${count === 1 ? '' : 's'} they created`;
+      const keys = count === 1 ? 'API key they created was' : `${count} API keys they created were`;
       return {
         tone: 'remove',
         text: `${actor} removed ${person}${str(d.email) && str(d.name) ? ` (${str(d.email)})` : ''} from the team`,
         detail:
           offboarding && count > 0
             ? offboarding.keys === 'REVOKE'
-              ? `The ${keys} were revoked`
-              : `The ${keys} were kept`
+              ? `The ${keys} revoked`
+              : `The ${keys} kept working`
             : undefined,
       };
     }
