@@ -10,6 +10,8 @@ export const typePolicies: TypePolicies = {
   Viewer: { merge: true },
   // Usage has no id: a newer answer for the same arguments (or a live update) replaces the older.
   Usage: { merge: true },
+  // AccessReview has no id either: a newer review of the same team replaces the older.
+  AccessReview: { merge: true },
   Team: {
     fields: {
       // Cursor pagination: one list per actor filter; a page with `after` extends it.

@@ -1,6 +1,8 @@
 import { rootRoute } from './__root';
 import { authedRoute } from './_authed';
 import { dashboardRoute } from './_authed/index';
+import { keyRoute } from './_authed/key';
+import { incidentRoute, teamSecurityRoute } from './_authed/security';
 import {
   keyUsageRoute,
   teamActivityRoute,
@@ -24,9 +26,12 @@ export const routeTree = rootRoute.addChildren([
       teamIndexRoute,
       teamMembersRoute,
       teamKeysRoute,
+      keyRoute,
       keyUsageRoute,
       teamUsageRoute,
       teamActivityRoute,
+      teamSecurityRoute,
+      incidentRoute,
       teamSettingsRoute,
     ]),
   ]),

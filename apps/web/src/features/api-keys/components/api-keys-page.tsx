@@ -20,6 +20,7 @@ import { ConfirmModal } from '../../../components/confirm-modal';
 import { QueryError } from '../../../components/query-error';
 import type { ApiKeyFieldsFragment, Environment, KeyStatus } from '../../../gql/graphql';
 import { notifyError, notifySuccess } from '../../../lib/notify';
+import { ReportCompromisedModal } from '../../security/components/report-compromised-modal';
 import { useTeam } from '../../teams/hooks/use-teams';
 import { sparklineWindow } from '../../usage/ranges';
 import { canManageKeys } from '../../teams/roles';
@@ -114,6 +115,7 @@ export function ApiKeysPage({
   const [creating, setCreating] = useState(false);
   const [rotating, setRotating] = useState<ApiKeyFieldsFragment | null>(null);
   const [revoking, setRevoking] = useState<ApiKeyFieldsFragment | null>(null);
+  const [reporting, setReporting] = useState<ApiKeyFieldsFragment | null>(null);
   const { revoke, loading: revokeLoading } = useRevokeApiKey(teamId);
 
   const viewerRole = data?.team?.viewerRole ?? team?.viewerRole ?? null;
@@ -160,6 +162,7 @@ export function ApiKeysPage({
           now={now}
           onRotate={setRotating}
           onRevoke={setRevoking}
+          onReportCompromised={setReporting}
           onViewUsage={(key) =>
             void navigate({
               to: '/teams/$teamId/keys/$keyId/usage',
@@ -257,6 +260,11 @@ export function ApiKeysPage({
             onClose={closeCreate}
           />
           <RotateApiKeyModal teamId={teamId} apiKey={rotating} onClose={() => setRotating(null)} />
+          <ReportCompromisedModal
+            teamId={teamId}
+            apiKey={reporting}
+            onClose={() => setReporting(null)}
+          />
           <ConfirmModal
             opened={revoking !== null}
             title="Revoke API key"

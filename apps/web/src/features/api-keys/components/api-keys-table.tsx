@@ -6,6 +6,7 @@ import {
   IconDots,
   IconKeyOff,
   IconRefresh,
+  IconShieldExclamation,
 } from '@tabler/icons-react';
 import { RelativeTime } from '../../../components/relative-time';
 import type { ApiKeyFieldsFragment, ApiKeySparklineFragment } from '../../../gql/graphql';
@@ -66,12 +67,14 @@ function KeyActions({
   canManage,
   onRotate,
   onRevoke,
+  onReportCompromised,
   onViewUsage,
 }: {
   apiKey: ApiKeyFieldsFragment;
   canManage: boolean;
   onRotate: () => void;
   onRevoke: () => void;
+  onReportCompromised: () => void;
   onViewUsage: () => void;
 }) {
   const active = apiKey.status === 'ACTIVE';
@@ -113,6 +116,19 @@ function KeyActions({
             >
               Revoke
             </Menu.Item>
+            <Menu.Item
+              color="red"
+              leftSection={<IconShieldExclamation size={16} />}
+              disabled={apiKey.status !== 'ACTIVE'}
+              onClick={onReportCompromised}
+            >
+              Report compromised…
+              <Text fz="xs" c="dimmed">
+                {apiKey.status === 'ACTIVE'
+                  ? 'Revoke at once and follow the guide'
+                  : 'It no longer works: nothing to revoke'}
+              </Text>
+            </Menu.Item>
             <Menu.Divider />
           </>
         ) : null}
@@ -132,6 +148,7 @@ export function ApiKeysTable({
   now,
   onRotate,
   onRevoke,
+  onReportCompromised,
   onViewUsage,
 }: {
   apiKeys: readonly TableKey[];
@@ -139,6 +156,8 @@ export function ApiKeysTable({
   now: Date;
   onRotate: (key: ApiKeyFieldsFragment) => void;
   onRevoke: (key: ApiKeyFieldsFragment) => void;
+  /** "Report compromised…": the guided flow (revoke at once, then the guide's other steps). */
+  onReportCompromised: (key: ApiKeyFieldsFragment) => void;
   onViewUsage: (key: ApiKeyFieldsFragment) => void;
 }) {
   return (
@@ -232,6 +251,7 @@ export function ApiKeysTable({
                   canManage={canManage}
                   onRotate={() => onRotate(apiKey)}
                   onRevoke={() => onRevoke(apiKey)}
+                  onReportCompromised={() => onReportCompromised(apiKey)}
                   onViewUsage={() => onViewUsage(apiKey)}
                 />
               </Table.Td>

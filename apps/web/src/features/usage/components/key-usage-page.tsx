@@ -22,6 +22,7 @@ import type { KeyUsageQuery as KeyUsageData } from '../../../gql/graphql';
 import { CallTheApi } from '../../api-keys/components/call-the-api';
 import { EnvironmentBadge, KeyStart, KeyStatusBadge } from '../../api-keys/components/key-badges';
 import { displayStart } from '../../api-keys/labels';
+import { KeyIncidents } from '../../security/components/key-incidents';
 import { formatCount } from '../format';
 import { useLiveUsage, type UsageLens } from '../hooks/use-live-usage';
 import { KeyUsageQuery } from '../operations';
@@ -206,6 +207,8 @@ export function KeyUsagePage({
           </div>
         </Group>
       </Card>
+
+      <KeyIncidents teamId={teamId} keyId={keyId} />
 
       <UsageControls
         range={range}
