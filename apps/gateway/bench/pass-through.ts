@@ -19,7 +19,8 @@ const ADMITTED: KeyOutcome = {
 };
 
 const admitAll: KeyCheck = {
-  verify: () => Promise.resolve(ADMITTED),
+  // Synchronous, as the real core answers a warm key: the two sides differ only in what it does.
+  verify: () => ADMITTED,
   record: () => {},
   ready: () => Promise.resolve(true),
   start: () => Promise.resolve(),

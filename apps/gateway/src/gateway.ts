@@ -96,6 +96,9 @@ export function createGateway(
     ? new Upstream(config.sandboxUpstreamUrl, upstreamOptions)
     : undefined;
 
+  /** Without a sandbox, only PRODUCTION keys are valid here. */
+  const onlyEnvironment = sandbox ? undefined : ('PRODUCTION' as const);
+
   let draining = false;
   let inFlight = 0;
   let idle: (() => void) | undefined;
@@ -156,11 +159,9 @@ export function createGateway(
 
     try {
       // Without a sandbox, DEVELOPMENT keys are refused by the core (WRONG_ENVIRONMENT): they must
-      // never reach UPSTREAM_URL.
-      outcome = await keys.verify(found.key, {
-        address,
-        ...(sandbox ? {} : { environment: 'PRODUCTION' as const }),
-      });
+      // never reach UPSTREAM_URL. A warm key's verdict comes synchronously: no turn is awaited.
+      const verdict = keys.verify(found.key, { address, environment: onlyEnvironment });
+      outcome = verdict instanceof Promise ? await verdict : verdict;
     } catch (error) {
       logger.error({ err: error, requestId }, 'could not check an API key');
       return sendError(res, KEYS_UNAVAILABLE);

@@ -55,7 +55,8 @@ export interface VerifyOptions {
 }
 
 export interface KeyCheck {
-  verify(key: string, options: VerifyOptions): Promise<KeyOutcome>;
+  /** The verdict; synchronously when the core needs nothing outside the process (a warm key). */
+  verify(key: string, options: VerifyOptions): KeyOutcome | Promise<KeyOutcome>;
   /** Counts one request of a known key with the status its client received (buffered, flushed by the core). */
   record(outcome: KeyOutcome, status: number, latencyMs: number): void;
   /** True while the portal's database answers. */

@@ -77,8 +77,12 @@ export async function createKeyCheck(config: GatewayConfig, logger: Logger): Pro
   });
 
   return {
-    async verify(key: string, options: VerifyOptions): Promise<KeyOutcome> {
-      return toOutcome(await verifier.verify(key, options));
+    verify(key: string, options: VerifyOptions): KeyOutcome | Promise<KeyOutcome> {
+      // A warm key with limits counted here is answered without a promise (verifyNow).
+      const verification = verifier.verifyNow(key, options);
+      return verification instanceof Promise
+        ? verification.then(toOutcome)
+        : toOutcome(verification);
     },
     record(outcome, status, latencyMs) {
       if (outcome.keyId && outcome.teamId)

@@ -34,11 +34,12 @@ export interface LimitVerdict {
   retryAfterSeconds?: number;
 }
 
+/** With Redis: the requests of one key in one turn of the event loop, checked together. */
 interface Batch {
-  waiters: Array<{
-    resolve(res: { consumedPoints: number; msBeforeNext: number }): void;
-    reject(error: unknown): void;
-  }>;
+  key: LimitedKey;
+  month: string | undefined;
+  now: Date;
+  waiters: Array<{ resolve(verdict: LimitVerdict): void; reject(error: unknown): void }>;
 }
 
 const MONTH_TTL_SECONDS = 32 * 24 * 60 * 60;
@@ -54,12 +55,55 @@ export function nextMonthStart(now: Date): Date {
  * several API processes share one limit. A month's counter starts from what the usage store
  * already holds, so a restart does not reset it.
  */
+/**
+ * Fixed windows counted in this process's memory, synchronously: what RateLimiterMemory counts
+ * (a window starts with its first request and lasts `durationMs`; 0: never ends), without its
+ * promise and timer per key. Ended windows are swept at most once per window length.
+ */
+class MemoryWindows {
+  private readonly counters = new Map<string, { points: number; endsAt: number }>();
+  private sweptAt = 0;
+
+  constructor(private readonly durationMs: number) {}
+
+  /** Adds `points` (default 1); the window after it (its points, and when it ends: 0 never). */
+  take(key: string, points = 1, now = Date.now()): { points: number; endsAt: number } {
+    let counter = this.counters.get(key);
+    if (counter === undefined || (counter.endsAt !== 0 && counter.endsAt <= now)) {
+      this.sweep(now);
+      counter = { points: 0, endsAt: this.durationMs === 0 ? 0 : now + this.durationMs };
+      this.counters.set(key, counter);
+    }
+    counter.points += points;
+    return counter;
+  }
+
+  /** The points of a window still running (0 when none). */
+  peek(key: string, now = Date.now()): number {
+    const counter = this.counters.get(key);
+    return counter === undefined || (counter.endsAt !== 0 && counter.endsAt <= now)
+      ? 0
+      : counter.points;
+  }
+
+  private sweep(now: number): void {
+    if (this.durationMs === 0 || now - this.sweptAt < this.durationMs) return;
+    this.sweptAt = now;
+    for (const [key, counter] of this.counters)
+      if (counter.endsAt <= now) this.counters.delete(key);
+  }
+}
+
 export class KeyLimits {
-  private readonly perMinute: RateLimiterAbstract;
-  private readonly monthly: RateLimiterAbstract;
+  /** With Redis: the shared counters (process memory as their insurance while Redis is away). */
+  private readonly perMinute: RateLimiterAbstract | undefined;
+  private readonly monthly: RateLimiterAbstract | undefined;
+  /** Without Redis: the counters, in this process, checked without a promise. */
+  private readonly localMinute = new MemoryWindows(60_000);
+  private readonly localMonth = new MemoryWindows(0);
   private readonly seeded = new Set<string>();
-  /** With Redis: requests of one key in the same turn of the event loop, taken in one command. */
-  private readonly batches = new Map<string, Batch>();
+  /** With Redis: requests of one key in the same turn of the event loop, taken in one command per window. */
+  private batches = new Map<string, Batch>();
   private readonly batched: boolean;
   private readonly monthTtl: number;
 
@@ -99,7 +143,7 @@ export class KeyLimits {
             rejectIfRedisNotReady: true,
             insuranceLimiter: memory,
           })
-        : memory;
+        : undefined;
     };
     this.batched = redis !== undefined;
     this.perMinute = make('minute', 60);
@@ -109,20 +153,114 @@ export class KeyLimits {
     this.monthly = make('month', this.monthTtl, 0);
   }
 
-  async check(key: LimitedKey): Promise<LimitVerdict> {
-    const headers: Record<string, string> = {};
-    const now = this.clock.now();
-    let monthly: WindowState | undefined;
+  check(key: LimitedKey): Promise<LimitVerdict> {
+    const verdict = this.checkNow(key);
+    return verdict instanceof Promise ? verdict : Promise.resolve(verdict);
+  }
 
-    // Both windows are taken at once: in Redis their two commands share one round trip (and,
-    // with auto-pipelining, one write), which a request on the hot path pays for otherwise twice.
-    // So a request refused for its monthly quota also takes from its per-minute window.
-    const [used, minute] = await Promise.all([
+  /**
+   * The verdict at once when the counters are in this process (no Redis) and the key's month is
+   * already seeded: no promise, no turn of the event loop. A promise otherwise (Redis, or the
+   * first request of a key this month, which reads what the usage store already holds).
+   */
+  checkNow(key: LimitedKey): LimitVerdict | Promise<LimitVerdict> {
+    const now = this.clock.now();
+    const month =
       key.monthlyRequestLimit !== null
-        ? this.countMonth(key.id, `${key.id}:${now.getUTCFullYear()}-${now.getUTCMonth() + 1}`, now)
-        : undefined,
-      key.rateLimitPerMinute !== null ? this.take(this.perMinute, 'minute', key.id) : undefined,
-    ]);
+        ? `${key.id}:${now.getUTCFullYear()}-${now.getUTCMonth() + 1}`
+        : undefined;
+    if (this.batched) return this.enqueue(key, now, month);
+    if (month !== undefined && !this.seeded.has(month)) return this.checkAsync(key, now, month);
+    const wall = Date.now();
+    const used = month !== undefined ? this.localMonth.take(month, 1, wall).points : undefined;
+    if (key.rateLimitPerMinute === null) return this.verdict(key, now, used, undefined);
+    const minute = this.localMinute.take(key.id, 1, wall);
+    return this.verdict(key, now, used, {
+      consumedPoints: minute.points,
+      msBeforeNext: minute.endsAt - wall,
+    });
+  }
+
+  /** Without Redis, the first request of a key this month: seeded from the store, then counted. */
+  private async checkAsync(
+    key: LimitedKey,
+    now: Date,
+    month: string | undefined,
+  ): Promise<LimitVerdict> {
+    const used = month !== undefined ? await this.countMonth(key.id, month, now, 1) : undefined;
+    if (key.rateLimitPerMinute === null) return this.verdict(key, now, used, undefined);
+    const wall = Date.now();
+    const minute = this.localMinute.take(key.id, 1, wall);
+    return this.verdict(key, now, used, {
+      consumedPoints: minute.points,
+      msBeforeNext: minute.endsAt - wall,
+    });
+  }
+
+  /**
+   * With Redis: the request joins its key's batch for this turn of the event loop. One
+   * setImmediate per turn takes every batch's windows, each window with one command of n points
+   * (both windows' commands share one round trip), and each request gets its own place in the
+   * counts (the counter before them + 1, + 2, …): the same counts and refusals as n commands of
+   * one point. Only the order among simultaneous requests is chosen here, as the network would
+   * have chosen it. A request refused for its monthly quota also takes from its per-minute window.
+   */
+  private enqueue(key: LimitedKey, now: Date, month: string | undefined): Promise<LimitVerdict> {
+    const id = month ?? key.id;
+    let batch = this.batches.get(id);
+    if (batch === undefined) {
+      batch = { key, month, now, waiters: [] };
+      this.batches.set(id, batch);
+      if (this.batches.size === 1) setImmediate(this.takeBatches);
+    }
+    const waiters = batch.waiters;
+    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+  }
+
+  private readonly takeBatches = (): void => {
+    const batches = this.batches;
+    this.batches = new Map();
+    for (const batch of batches.values()) void this.takeBatch(batch);
+  };
+
+  private async takeBatch({ key, month, now, waiters }: Batch): Promise<void> {
+    const n = waiters.length;
+    try {
+      const [used, minute] = await Promise.all([
+        month !== undefined ? this.countMonth(key.id, month, now, n) : undefined,
+        key.rateLimitPerMinute !== null && this.perMinute
+          ? this.consume(this.perMinute, key.id, n)
+          : undefined,
+      ]);
+      for (let i = 0; i < n; i++) {
+        const place = i + 1 - n;
+        waiters[i]!.resolve(
+          this.verdict(
+            key,
+            now,
+            used === undefined ? undefined : used + place,
+            minute === undefined
+              ? undefined
+              : {
+                  consumedPoints: minute.consumedPoints + place,
+                  msBeforeNext: minute.msBeforeNext,
+                },
+          ),
+        );
+      }
+    } catch (error) {
+      for (const waiter of waiters) waiter.reject(error);
+    }
+  }
+
+  private verdict(
+    key: LimitedKey,
+    now: Date,
+    used: number | undefined,
+    minute: { consumedPoints: number; msBeforeNext: number } | undefined,
+  ): LimitVerdict {
+    const headers: Record<string, string> = {};
+    let monthly: WindowState | undefined;
 
     if (key.monthlyRequestLimit !== null && used !== undefined) {
       const resetAt = nextMonthStart(now);
@@ -181,57 +319,30 @@ export class KeyLimits {
     return { allowed: true, headers, ...(monthly ? { monthly } : {}) };
   }
 
-  /** This request included: the month's count so far. */
-  private async countMonth(keyId: string, month: string, now: Date): Promise<number> {
+  /** `points` requests included: the month's count so far. */
+  private async countMonth(
+    keyId: string,
+    month: string,
+    now: Date,
+    points: number,
+  ): Promise<number> {
     if (!this.seeded.has(month)) {
       // First sight of this key this month (in this process): start from what was already counted.
       const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 60_000;
       const stored =
         (await this.store.requestsSince(keyId, monthStart)) + this.recorder.unwrittenFor(keyId);
-      const current = await this.monthly.get(month);
-      if (!current || current.consumedPoints < stored)
-        await this.monthly.set(month, stored, this.monthTtl);
+      if (this.monthly) {
+        const current = await this.monthly.get(month);
+        if (!current || current.consumedPoints < stored)
+          await this.monthly.set(month, stored, this.monthTtl);
+      } else {
+        const current = this.localMonth.peek(month);
+        if (current < stored) this.localMonth.take(month, stored - current);
+      }
       this.seeded.add(month);
     }
-    return (await this.take(this.monthly, 'month', month)).consumedPoints;
-  }
-
-  /**
-   * One request from a window. With Redis, the requests of one key that arrive in the same turn
-   * of the event loop are taken together, with one command of n points, and each gets its own
-   * place in the count (the counter before them + 1, + 2, …): the same counts and refusals as n
-   * commands of one point, in one round trip. Only the order among simultaneous requests is
-   * chosen here, as the network would have chosen it.
-   */
-  private take(
-    limiter: RateLimiterAbstract,
-    window: string,
-    key: string,
-  ): Promise<{ consumedPoints: number; msBeforeNext: number }> {
-    if (!this.batched) return this.consume(limiter, key, 1);
-    const id = `${window}:${key}`;
-    let batch = this.batches.get(id);
-    if (!batch) {
-      const created: Batch = { waiters: [] };
-      this.batches.set(id, created);
-      setImmediate(() => {
-        this.batches.delete(id);
-        const n = created.waiters.length;
-        this.consume(limiter, key, n).then(
-          (res) =>
-            created.waiters.forEach((waiter, i) =>
-              waiter.resolve({
-                consumedPoints: res.consumedPoints - n + i + 1,
-                msBeforeNext: res.msBeforeNext,
-              }),
-            ),
-          (error: unknown) => created.waiters.forEach((waiter) => waiter.reject(error)),
-        );
-      });
-      batch = created;
-    }
-    const waiters = batch.waiters;
-    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
+    if (!this.monthly) return this.localMonth.take(month, points).points;
+    return (await this.consume(this.monthly, month, points)).consumedPoints;
   }
 
   private async consume(

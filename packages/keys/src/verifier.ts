@@ -2,7 +2,7 @@ import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { parseApiKey, type KeyEnvironment } from './format';
-import type { KeyLimits, WindowState } from './limits';
+import type { KeyLimits, LimitVerdict, WindowState } from './limits';
 import type { Clock, Invalidation, KeyRecord, KeyStore, Logger, UnknownKeyLimiter } from './ports';
 import type { UsageRecorder } from './recorder';
 import { keyStatus } from './status';
@@ -90,6 +90,32 @@ const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 
 export const sha256Hex = (value: string): string =>
   oneShot ? oneShot('sha256', value, 'hex') : createHash('sha256').update(value).digest('hex');
 
+
+/** A valid key without limits (or not limited this time): one shared, frozen state. */
+const NO_LIMITS: LimitState = Object.freeze({
+  perMinute: null,
+  monthly: null,
+  headers: Object.freeze({}) as Record<string, string>,
+});
+
+/** A key's outcome once its limits answered. */
+function withLimits(key: KeyRecord, verdict: LimitVerdict): Verification {
+  const state: LimitState = {
+    perMinute: verdict.perMinute ?? null,
+    monthly: verdict.monthly ?? null,
+    headers: verdict.headers,
+    ...(verdict.message ? { message: verdict.message } : {}),
+  };
+  if (verdict.allowed) return { valid: true, key, limits: state };
+  return {
+    valid: false,
+    code: verdict.code ?? 'RATE_LIMITED',
+    key,
+    retryAfterSeconds: verdict.retryAfterSeconds ?? 1,
+    limits: state,
+  };
+}
+
 /**
  * The one verification core: key format and checksum before any look-up, a cache of looked-up
  * keys and of unknown hashes (the same invented key never reaches the store twice), revoked and
@@ -133,35 +159,58 @@ export class KeyVerifier {
     await this.flushLastUsed();
   }
 
-  async verify(secret: string, options: VerifyOptions = {}): Promise<Verification> {
-    const { address } = options;
+  verify(secret: string, options: VerifyOptions = {}): Promise<Verification> {
+    const outcome = this.verifyNow(secret, options);
+    return outcome instanceof Promise ? outcome : Promise.resolve(outcome);
+  }
+
+  /**
+   * The same outcome as `verify`, synchronously when it needs nothing outside this process (a
+   * cached key whose limits are counted here, or none): the hot path of a warm key then costs no
+   * promise. A promise otherwise (a look-up, the unknown-key limit, limits in Redis).
+   */
+  verifyNow(secret: string, options: VerifyOptions = {}): Verification | Promise<Verification> {
     // Only the hash is kept or looked up (never the secret), by equality in the cache or the
     // unique index: no secret is ever compared byte by byte.
     const hash = sha256Hex(secret);
-    let key = this.cache.get(hash);
-    if (!key) {
-      // Shape and checksum before any look-up: a mistyped or invented key costs none.
-      // (A cached key passed this check when it was cached.)
-      if (parseApiKey(secret) === null) return { valid: false, code: 'MALFORMED' };
-      if (this.unknown.has(hash)) {
-        this.cacheStats.hits++;
-        return this.refuseUnknown(address);
-      }
-      const limiter = this.options.unknownKeys;
-      if (limiter && address !== undefined) {
-        const wait = await limiter.blockedFor(address);
-        if (wait > 0) return { valid: false, code: 'RATE_LIMITED', retryAfterSeconds: wait };
-      }
-      this.cacheStats.misses++;
-      const found = await this.options.store.findByHash(hash);
-      if (!found) {
-        this.unknown.set(hash, true);
-        return this.refuseUnknown(address);
-      }
-      key = Object.freeze(found);
-      this.cache.set(hash, key);
-    } else this.cacheStats.hits++;
+    const key = this.cache.get(hash);
+    if (!key) return this.lookUp(secret, hash, options);
+    this.cacheStats.hits++;
+    return this.check(key, options);
+  }
 
+  /** A key not in the cache: format, the negative cache, the unknown-key limit, the store. */
+  private async lookUp(
+    secret: string,
+    hash: string,
+    options: VerifyOptions,
+  ): Promise<Verification> {
+    const { address } = options;
+    // Shape and checksum before any look-up: a mistyped or invented key costs none.
+    // (A cached key passed this check when it was cached.)
+    if (parseApiKey(secret) === null) return { valid: false, code: 'MALFORMED' };
+    if (this.unknown.has(hash)) {
+      this.cacheStats.hits++;
+      return this.refuseUnknown(address);
+    }
+    const limiter = this.options.unknownKeys;
+    if (limiter && address !== undefined) {
+      const wait = await limiter.blockedFor(address);
+      if (wait > 0) return { valid: false, code: 'RATE_LIMITED', retryAfterSeconds: wait };
+    }
+    this.cacheStats.misses++;
+    const found = await this.options.store.findByHash(hash);
+    if (!found) {
+      this.unknown.set(hash, true);
+      return this.refuseUnknown(address);
+    }
+    const key = Object.freeze(found);
+    this.cache.set(hash, key);
+    return this.check(key, options);
+  }
+
+  /** A known key: revoked and expired against the clock, its environment, its limits. */
+  private check(key: KeyRecord, options: VerifyOptions): Verification | Promise<Verification> {
     const now = this.options.clock.now();
     const status = keyStatus(key, now);
     if (status !== 'ACTIVE') return { valid: false, code: status, key };
@@ -175,22 +224,11 @@ export class KeyVerifier {
       !limits ||
       (key.rateLimitPerMinute === null && key.monthlyRequestLimit === null)
     )
-      return { valid: true, key, limits: { perMinute: null, monthly: null, headers: {} } };
-    const verdict = await limits.check(key);
-    const state: LimitState = {
-      perMinute: verdict.perMinute ?? null,
-      monthly: verdict.monthly ?? null,
-      headers: verdict.headers,
-      ...(verdict.message ? { message: verdict.message } : {}),
-    };
-    if (verdict.allowed) return { valid: true, key, limits: state };
-    return {
-      valid: false,
-      code: verdict.code ?? 'RATE_LIMITED',
-      key,
-      retryAfterSeconds: verdict.retryAfterSeconds ?? 1,
-      limits: state,
-    };
+      return { valid: true, key, limits: NO_LIMITS };
+    const verdict = limits.checkNow(key);
+    return verdict instanceof Promise
+      ? verdict.then((v) => withLimits(key, v))
+      : withLimits(key, verdict);
   }
 
   /**
