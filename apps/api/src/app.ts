@@ -27,6 +27,7 @@ import { graphqlOverWebSocket } from './gate/ws';
 import { httpErrorHandler, sendError } from './gate/respond';
 import { buildGraphQLSchema } from './schema';
 import { v1Routes } from './v1/v1.routes';
+import { v1FastPath } from './v1/v1.fast';
 import { auditExportRoutes } from './modules/audit/audit-export';
 import { createServices, type Services } from './services';
 
@@ -110,7 +111,11 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     app.set('trust proxy', config.trustProxy);
     // GET /metrics is answered in front of Express (core/metrics.ts), which times the rest.
     const metrics = new PortalMetrics(config.serviceTokens, logger);
-    const httpServer = http.createServer(metrics.front(app));
+    // POST /v1/keys/verify and /v1/usage in their plain case: a node:http listener in front of
+    // Express (v1/v1.fast.ts); everything else, and every other case of those two, goes on to it.
+    const httpServer = http.createServer(
+      metrics.front(v1FastPath({ config, services, clock, logger }, app)),
+    );
     const format = formatError(logger, config.nodeEnv === 'development');
     const gate = new Gate(schema, services, config, limits);
     gate.observer = metrics.operationEnded;

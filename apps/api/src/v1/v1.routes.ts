@@ -5,6 +5,7 @@ import express, {
   type Response,
   type Router,
 } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { Clock } from '../core/clock';
@@ -32,8 +33,10 @@ export interface V1Deps {
 }
 
 /** Verify bodies are one key and two flags; usage bodies at most 1,000 small events. */
-const VERIFY_BODY_LIMIT = '4kb';
-const USAGE_BODY_LIMIT = '256kb';
+export const VERIFY_BODY_BYTES = 4 * 1024;
+export const USAGE_BODY_BYTES = 256 * 1024;
+const VERIFY_BODY_LIMIT = VERIFY_BODY_BYTES;
+const USAGE_BODY_LIMIT = USAGE_BODY_BYTES;
 
 export function v1Routes(deps: V1Deps): Router {
   const router = express.Router();
@@ -81,7 +84,7 @@ function requireServiceToken({ config, logger }: V1Deps): RequestHandler {
   };
 }
 
-function json(limit: string): RequestHandler[] {
+function json(limit: number): RequestHandler[] {
   return [
     (req, res, next) => {
       if (req.is('application/json')) return next();
@@ -95,24 +98,42 @@ function json(limit: string): RequestHandler[] {
   ];
 }
 
-/** One verification: takes a request from the key's limits and, unless `count: false`, counts it. */
+/** A /v1/ answer: its status and JSON body. */
+export interface V1Answer {
+  status: number;
+  body: unknown;
+}
+
+/**
+ * One verification: takes a request from the key's limits and, unless `count: false`, counts it.
+ * Synchronous for a warm key whose limits are counted in this process (the core's verifyNow).
+ * Shared by the Express route and the fast listener (v1.fast.ts).
+ */
+export function answerVerify(
+  services: Services,
+  raw: unknown,
+  startedAt: number,
+): V1Answer | Promise<V1Answer> {
+  const body = parseVerifyBody(raw);
+  if (!body.ok) return { status: 400, body: error('BAD_USER_INPUT', body.message) };
+  const { key: secret, environment, count } = body.value;
+  const verifier = services.apiKeyAuth.verifier;
+  // No client address: the caller is a service asking for its clients, so the unknown-key limit
+  // per address does not apply (the negative cache still keeps repeats off the database).
+  const outcome = verifier.verifyNow(secret, environment ? { environment } : {});
+  const answer = (o: Verification): V1Answer => {
+    if (o.key && count) verifier.count(o.key, statusOf(o), performance.now() - startedAt);
+    return { status: 200, body: verifyAnswer(o) };
+  };
+  return outcome instanceof Promise ? outcome.then(answer) : answer(outcome);
+}
+
 function verify({ services }: V1Deps): RequestHandler {
-  const auth = services.apiKeyAuth;
   return (req, res, next) => {
-    const startedAt = performance.now();
-    const body = parseVerifyBody(req.body);
-    if (!body.ok) return reply(res, 400, error('BAD_USER_INPUT', body.message));
-    const { key: secret, environment, count } = body.value;
-    // No client address: the caller is a service asking for its clients, so the unknown-key limit
-    // per address does not apply (the negative cache still keeps repeats off the database).
-    auth
-      .verify(secret, undefined, environment ? { environment } : {})
-      .then((outcome) => {
-        if (outcome.key && count)
-          auth.verifier.count(outcome.key, statusOf(outcome), performance.now() - startedAt);
-        reply(res, 200, verifyAnswer(outcome));
-      })
-      .catch(next);
+    const answer = answerVerify(services, req.body, performance.now());
+    if (answer instanceof Promise)
+      answer.then(({ status, body }) => reply(res, status, body)).catch(next);
+    else reply(res, answer.status, answer.body);
   };
 }
 
@@ -141,28 +162,36 @@ export function verifyAnswer(outcome: Verification): Record<string, unknown> {
 }
 
 /** Requests the provider served itself with a key, counted like the portal's own. */
+export function answerUsage(
+  services: Services,
+  raw: unknown,
+  now: Date,
+): V1Answer | Promise<V1Answer> {
+  const parsed = parseUsageEvents(raw, now);
+  if (!parsed.ok) return { status: 400, body: error('BAD_USER_INPUT', parsed.message) };
+  const { events, rejected } = parsed.value;
+  return services.apiKeyAuth.teamsOf(events.map(({ event }) => event.keyId)).then((teams) => {
+    let accepted = 0;
+    for (const { index, event } of events) {
+      const teamId = teams.get(event.keyId);
+      if (!teamId) {
+        rejected.push({ index, reason: 'No key with this id belongs to a team.' });
+        continue;
+      }
+      record(services, teamId, event);
+      accepted += 1;
+    }
+    rejected.sort((a, b) => a.index - b.index);
+    return { status: 200, body: { accepted, rejected } };
+  });
+}
+
 function usage({ services, clock }: V1Deps): RequestHandler {
   return (req, res, next) => {
-    const parsed = parseUsageEvents(req.body, clock.now());
-    if (!parsed.ok) return reply(res, 400, error('BAD_USER_INPUT', parsed.message));
-    const { events, rejected } = parsed.value;
-    services.apiKeyAuth
-      .teamsOf(events.map(({ event }) => event.keyId))
-      .then((teams) => {
-        let accepted = 0;
-        for (const { index, event } of events) {
-          const teamId = teams.get(event.keyId);
-          if (!teamId) {
-            rejected.push({ index, reason: 'No key with this id belongs to a team.' });
-            continue;
-          }
-          record(services, teamId, event);
-          accepted += 1;
-        }
-        rejected.sort((a, b) => a.index - b.index);
-        reply(res, 200, { accepted, rejected });
-      })
-      .catch(next);
+    const answer = answerUsage(services, req.body, clock.now());
+    if (answer instanceof Promise)
+      answer.then(({ status, body }) => reply(res, status, body)).catch(next);
+    else reply(res, answer.status, answer.body);
   };
 }
 
@@ -177,10 +206,10 @@ function record(services: Services, teamId: string, event: UsageEvent): void {
   });
 }
 
-const error = (code: string, message: string) => ({ error: { code, message } });
+export const error = (code: string, message: string) => ({ error: { code, message } });
 
 /** Written directly: Express's res.json would also hash every body for an ETag nobody asks for. */
-function reply(res: Response, status: number, body: unknown): void {
+export function reply(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return;
   res.statusCode = status;
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
@@ -197,13 +226,23 @@ function errors(logger: Logger): ErrorRequestHandler {
       return reply(res, 413, error('BAD_USER_INPUT', 'The request body is too large.'));
     if (typeof err.status === 'number' && err.status >= 400 && err.status < 500)
       return reply(res, err.status, error('BAD_USER_INPUT', 'The request could not be read.'));
-    if (isDatabaseUnavailable(err))
-      return reply(res, 503, error('INTERNAL_SERVER_ERROR', DATABASE_UNAVAILABLE_MESSAGE));
-    logger.error({ err, path: req.path }, 'v1: unhandled error');
-    reply(
-      res,
-      500,
-      error('INTERNAL_SERVER_ERROR', 'Something went wrong on our side. Please try again.'),
-    );
+    replyFailure(logger, res, err, req.path);
   };
+}
+
+/** A failure of ours: 503 while the database is away, else 500 (logged; nothing internal said). */
+export function replyFailure(
+  logger: Logger,
+  res: ServerResponse,
+  err: unknown,
+  path: string,
+): void {
+  if (isDatabaseUnavailable(err))
+    return reply(res, 503, error('INTERNAL_SERVER_ERROR', DATABASE_UNAVAILABLE_MESSAGE));
+  logger.error({ err, path }, 'v1: unhandled error');
+  reply(
+    res,
+    500,
+    error('INTERNAL_SERVER_ERROR', 'Something went wrong on our side. Please try again.'),
+  );
 }
