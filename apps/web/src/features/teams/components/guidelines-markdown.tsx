@@ -1,4 +1,4 @@
-import { Anchor, Text, Typography } from '@mantine/core';
+import { Anchor, Text, Title, Typography } from '@mantine/core';
 import Markdown, { type Components } from 'react-markdown';
 import { safeGuidelinesUrl } from '../guidelines';
 
@@ -25,6 +25,11 @@ const components: Components = {
       </Anchor>
     );
   },
+  // Headings a step smaller than a page's own: guidelines sit inside cards and dialogs.
+  h1: ({ children }) => <Title order={3}>{children}</Title>,
+  h2: ({ children }) => <Title order={4}>{children}</Title>,
+  h3: ({ children }) => <Title order={5}>{children}</Title>,
+  h4: ({ children }) => <Title order={6}>{children}</Title>,
   img({ alt }) {
     return alt ? (
       <Text span inherit c="dimmed">
