@@ -237,8 +237,8 @@ describe('team safety', () => {
       (await journey.callWithKey(liveKey.secret, `{ team(id: "${teamId}") { id } }`)).status,
     ).toBe(200);
     await liveRow.getByRole('button', { name: 'Revoke Live billing' }).click();
-    const confirm = page.getByRole('dialog');
-    expect(await confirm.textContent()).toContain('Live billing');
+    const confirm = page.getByRole('dialog', { name: 'Revoke API key' });
+    await confirm.getByText('Live billing').waitFor();
     await confirm.getByRole('button', { name: 'Revoke key' }).click();
     await confirm.waitFor({ state: 'hidden' });
     await liveRow.waitFor({ state: 'detached' });
@@ -252,7 +252,7 @@ describe('team safety', () => {
     const alerts = page.getByTestId('usage-alerts');
     await alerts.getByTestId('usage-alerts-empty').waitFor();
     await alerts.getByRole('button', { name: 'Create an alert' }).click();
-    let dialog = page.getByRole('dialog');
+    let dialog = page.getByRole('dialog', { name: 'New usage alert' });
     await dialog.getByRole('button', { name: 'Create alert' }).click();
     await dialog
       .getByText('No active key of this team has a monthly limit', { exact: false })
@@ -277,14 +277,15 @@ describe('team safety', () => {
     expect(stored.team.usageAlerts).toEqual([{ kind: 'ERROR_RATE', threshold: 0.25 }]);
     await shot('security-alerts');
     await alertRow.getByRole('button', { name: /^Delete the error rate/ }).click();
-    dialog = page.getByRole('dialog');
+    dialog = page.getByRole('dialog', { name: 'Delete usage alert' });
     await dialog.getByRole('button', { name: 'Delete alert' }).click();
+    await dialog.waitFor({ state: 'hidden' });
     await alerts.getByTestId('usage-alerts-empty').waitFor();
 
     // Mark the review complete, with a note: the date and the reviewer show.
     await review.getByRole('button', { name: 'Mark review complete' }).click();
-    dialog = page.getByRole('dialog');
-    expect(await dialog.textContent()).toContain('One item is still listed');
+    dialog = page.getByRole('dialog', { name: 'Mark the review complete' });
+    await dialog.getByText('One item is still listed', { exact: false }).waitFor();
     await dialog.getByLabel(/^Note/).fill('Ina is on leave until March: kept.');
     await dialog.getByRole('button', { name: 'Mark review complete' }).click();
     await dialog.waitFor({ state: 'hidden' });
@@ -316,6 +317,22 @@ describe('team safety', () => {
     expect(await page.getByRole('button', { name: /^Remove / }).count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Mark review complete' }).count()).toBe(0);
     expect(await page.getByTestId('review-last-completed').textContent()).toContain(owner.name);
+
+    // The owner removes the inactive member from the review (the offboarding dialog).
+    await signInAs(owner, `/teams/${teamId}/security`);
+    const idleAgain = page.locator(`[data-testid="review-member-row"][data-email="${idle.email}"]`);
+    await idleAgain.getByRole('button', { name: `Remove ${idle.name}` }).click();
+    dialog = page.getByRole('dialog', { name: `Remove ${idle.name}` });
+    await dialog.getByRole('button', { name: 'Remove', exact: true }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await idleAgain.waitFor({ state: 'detached' });
+    await page.getByTestId('review-inactiveMembers').getByTestId('review-empty').waitFor();
+    const members = await gql<{ team: { members: { user: { email: string } }[] } }>(
+      owner.token,
+      `query ($id: ID!) { team(id: $id) { members { user { email } } } }`,
+      { id: teamId },
+    );
+    expect(members.team.members.map((m) => m.user.email)).not.toContain(idle.email);
   });
 
   it('reports a compromised key from its menu: replaced, refused attempts live, mailed', async () => {
