@@ -60,7 +60,8 @@ export function redisInvalidation(subscriber: Redis, prefix: string): Invalidati
 }
 
 export interface RevokedKeyPollerOptions {
-  store: KeyStore;
+  /** Where revocations are read: the key store (or any table's revoked rows: the portal's sessions). */
+  store: Pick<KeyStore, 'revokedSince'>;
   clock: Clock;
   logger: Logger;
   /** True while polling is needed: no Redis at all, or its subscriber is not ready. */
