@@ -29,6 +29,7 @@ import { buildGraphQLSchema } from './schema';
 import { v1Routes } from './v1/v1.routes';
 import { v1FastPath } from './v1/v1.fast';
 import { auditExportRoutes } from './modules/audit/audit-export';
+import { secretScanningRoutes } from './v1/secret-scanning';
 import { createServices, type Services } from './services';
 
 export interface PortalOptions {
@@ -143,6 +144,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     ]);
 
     // The provider's services call /v1 once per partner request: before the log and the rest.
+    app.use('/v1/secret-scanning', secretScanningRoutes({ config, services, logger }));
     app.use('/v1', v1Routes({ config, services, clock, logger }));
     app.use(securityHeaders(config));
     app.use(httpLogger(logger));

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { loadScanningKeys, type ScanningKey } from './v1/secret-scanning';
 
 /** Every setting the portal reads, validated once at start. Nothing else reads process.env. */
 export interface Config {
@@ -30,6 +31,10 @@ export interface Config {
   jobsIntervalSeconds: number;
   /** Secrets of the provider's own services for the /v1/ endpoints; empty: /v1/ answers 404. */
   serviceTokens: string[];
+  /** SUPPORT_EMAIL: the provider's support, mailed every compromised key report; null: owners only. */
+  supportEmail: string | null;
+  /** SECRET_SCANNING_KEYS: code hosts' keys for /v1/secret-scanning/verify; empty: it answers 404. */
+  secretScanningKeys: ScanningKey[];
 
   logLevel: string;
   trustProxy: boolean;
@@ -98,6 +103,8 @@ const schema = z.object({
       message: 'must be comma-separated tokens of at least 32 characters each',
     })
     .optional(),
+  SUPPORT_EMAIL: z.email('must be an email address').max(254).optional(),
+  SECRET_SCANNING_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   WEB_DIST: z.string().min(1).optional(),
@@ -151,6 +158,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'SMTP_URL is required when NODE_ENV=production (or set MAIL_OUTBOX=true to write mails to DATA_DIR/outbox)',
     );
   }
+  const scanning = e.SECRET_SCANNING_KEYS
+    ? loadScanningKeys(e.SECRET_SCANNING_KEYS)
+    : { keys: [], problems: [] };
+  if (scanning.problems.length > 0) throw new ConfigError(scanning.problems.join('\n'));
   const database: Config['database'] =
     e.DATABASE_URL === undefined
       ? { type: 'sqlite', path: path.join(dataDir, 'portal.sqlite') }
@@ -178,6 +189,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     usageMinuteRetentionDays: e.USAGE_MINUTE_RETENTION_DAYS,
     jobsIntervalSeconds: e.JOBS_INTERVAL_SECONDS,
     serviceTokens: e.SERVICE_TOKENS ?? [],
+    supportEmail: e.SUPPORT_EMAIL ?? null,
+    secretScanningKeys: scanning.keys,
 
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true',

@@ -11,6 +11,11 @@ import {
   TeamApiKeysResolver,
 } from './modules/api-keys/api-keys.resolver';
 import { ApiAccessResolver } from './modules/api-keys/api-access.resolver';
+import {
+  ApiKeyIncidentsResolver,
+  KeyIncidentsResolver,
+  TeamIncidentsResolver,
+} from './modules/api-keys/key-incidents.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
 import { TeamUsageAlertsResolver, UsageAlertsResolver } from './modules/alerts/usage-alerts.resolver';
 import {
@@ -36,6 +41,9 @@ export const resolvers = [
   TeamApiKeysResolver,
   AuditApiKeyResolver,
   ApiAccessResolver,
+  KeyIncidentsResolver,
+  ApiKeyIncidentsResolver,
+  TeamIncidentsResolver,
   TeamUsageResolver,
   ApiKeyUsageResolver,
   UsageTicksResolver,

@@ -16,6 +16,7 @@ import { createScheduler } from './modules/jobs/jobs';
 import type { Scheduler } from './modules/jobs/scheduler';
 import { ApiKeyAuthenticator } from './modules/api-keys/api-key-authenticator';
 import { ApiKeysService } from './modules/api-keys/api-keys.service';
+import { KeyIncidentsService } from './modules/api-keys/key-incidents.service';
 import { AuditService } from './modules/audit/audit.service';
 import { InvitationsService } from './modules/invitations/invitations.service';
 import { TeamAccess } from './modules/teams/team-access';
@@ -37,6 +38,8 @@ export interface Services {
   invitations: InvitationsService;
   apiKeys: ApiKeysService;
   apiKeyAuth: ApiKeyAuthenticator;
+  /** Compromised keys: reports, secret-scanning finds, refused attempts. */
+  keyIncidents: KeyIncidentsService;
   usage: UsageService;
   usageRecorder: UsageRecorder;
   /** Without Redis: live ticks for usage other processes (gateways) wrote. */
@@ -148,6 +151,17 @@ export function createServices(infra: Infrastructure): Services {
     }),
     apiKeys,
     apiKeyAuth,
+    keyIncidents: new KeyIncidentsService({
+      db,
+      clock,
+      audit,
+      access,
+      apiKeys,
+      mailer,
+      logger,
+      publicUrl: config.publicUrl,
+      supportEmail: config.supportEmail,
+    }),
     usage,
     usageRecorder,
     foreignTicks,

@@ -171,6 +171,15 @@ const TABLE: Record<string, Row> = {
     },
     check: (value) => has(value, 'role', 'MEMBER'),
   },
+  'Mutation.acknowledgeApiKeySecretStored': {
+    access: USER,
+    roles: ADMIN_WRITE,
+    operation: async (w, cell) => ({
+      query: `mutation($id: ID!) { acknowledgeApiKeySecretStored(id: $id) { id secretStoredAt } }`,
+      variables: { id: (ok(cell) ? await w.freshKey() : await untouchedKey(w)).id },
+    }),
+    check: (value) => has(value, 'secretStoredAt'),
+  },
   'Mutation.acknowledgeTeamGuidelines': {
     access: USER,
     roles: READ,
@@ -289,6 +298,16 @@ const TABLE: Record<string, Row> = {
       variables: { id: (ok(cell) ? await w.freshTeam() : w.team).memberMembership },
     }),
     check: (value) => (value === true ? undefined : `answered ${JSON.stringify(value)}`),
+  },
+  'Mutation.reportCompromisedKey': {
+    access: USER,
+    roles: ADMIN_WRITE,
+    operation: async (w, cell) => ({
+      query: `mutation($id: ID!) { reportCompromisedKey(input: { apiKeyId: $id, action: REVOKE, details: "matrix" }) { incident { action source apiKey { status } } replacement { secret } } }`,
+      variables: { id: (ok(cell) ? await w.freshKey() : await untouchedKey(w)).id },
+    }),
+    check: (value) =>
+      has(value, 'incident.apiKey.status', 'REVOKED') ?? has(value, 'incident.source', 'PERSON'),
   },
   'Mutation.requestPasswordReset': {
     access: 'public',

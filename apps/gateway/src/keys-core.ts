@@ -8,6 +8,7 @@ import {
   redisTickPublisher,
   RevokedKeyPoller,
   SqlKeyStore,
+  SqlRefusalSink,
   SqlUsageWriter,
   systemClock,
   unknownKeyLimiter,
@@ -66,7 +67,10 @@ export async function createKeyCheck(config: GatewayConfig, logger: Logger): Pro
   const invalidation: Invalidation = subscriber
     ? combineInvalidations(redisInvalidation(subscriber, config.redisPrefix), poller)
     : poller;
+  // Refused attempts with revoked keys, counted onto their incidents in the portal's tables.
+  const refusals = new SqlRefusalSink(sql, { logger });
   const verifier = new KeyVerifier({
+    refusals,
     store,
     clock,
     logger,
@@ -99,12 +103,14 @@ export async function createKeyCheck(config: GatewayConfig, logger: Logger): Pro
     start() {
       recorder.start();
       verifier.start();
+      refusals.start();
       poller.start();
       return Promise.resolve();
     },
     async stop() {
       poller.stop();
       await verifier.stop();
+      await refusals.stop();
       await recorder.stop();
       await Promise.all([
         redis?.quit().catch(() => redis.disconnect()),

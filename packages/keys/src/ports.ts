@@ -77,3 +77,13 @@ export interface UnknownKeyLimiter {
   blockedFor(address: string): Promise<number>;
   hit(address: string): Promise<number>;
 }
+
+/**
+ * Port: requests refused because their key was revoked (someone still trying a compromised key).
+ * Called on the REVOKED outcome only, never for a valid key; must not block (batch, write later).
+ * See SqlRefusalSink.
+ */
+export interface RefusalSink {
+  /** One refused request of a revoked key, from the client's address when it is known. */
+  refused(keyId: string, address: string | undefined, at: Date): void;
+}

@@ -1,5 +1,13 @@
 import type { KeyEnvironment } from './format';
-import type { KeyRecord, KeyStore, UsageCell, UsageCounts, UsageWriter } from './ports';
+import type {
+  KeyRecord,
+  KeyStore,
+  Logger,
+  RefusalSink,
+  UsageCell,
+  UsageCounts,
+  UsageWriter,
+} from './ports';
 
 /** Runs one statement with `?` placeholders; resolves with the rows of a SELECT. */
 export type Query = (sql: string, params?: unknown[]) => Promise<unknown>;
@@ -207,5 +215,161 @@ export class SqlUsageWriter implements UsageWriter, UsageCounts {
       [apiKeyId, minute, firstFullHour * 60],
     )) as Sum;
     return Number(hours[0]?.n ?? 0) + Number(minutes[0]?.n ?? 0);
+  }
+}
+
+/** Refused requests of one revoked key, gathered between two writes. */
+interface PendingRefusals {
+  attempts: number;
+  last: Date;
+  /** Per client address, least recent first (bounded). */
+  addresses: Map<string, { attempts: number; last: Date }>;
+}
+
+/** Distinct client addresses kept per incident: the most recent ones. */
+export const REJECTED_ADDRESSES_KEPT = 20;
+/** Bounds of what waits in memory between two writes. */
+const PENDING_KEYS_MAX = 10_000;
+const PENDING_ADDRESSES_PER_KEY = 50;
+
+/**
+ * Refused attempts with revoked keys, counted on the key's incidents (`key_incidents`, and the
+ * most recent client addresses in `key_incident_addresses`): gathered in memory and written in one
+ * transaction every second (and on stop), so someone hammering a revoked key costs one UPDATE per
+ * key per second, not a write per request. Keys with no incident update no row.
+ */
+export class SqlRefusalSink implements RefusalSink {
+  private pending = new Map<string, PendingRefusals>();
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private dropped = 0;
+
+  constructor(
+    private readonly db: SqlClient,
+    private readonly options: { logger: Logger; flushMs?: number },
+  ) {}
+
+  refused(keyId: string, address: string | undefined, at: Date): void {
+    let entry = this.pending.get(keyId);
+    if (!entry) {
+      if (this.pending.size >= PENDING_KEYS_MAX) {
+        this.dropped++;
+        return;
+      }
+      entry = { attempts: 0, last: at, addresses: new Map() };
+      this.pending.set(keyId, entry);
+    }
+    entry.attempts++;
+    if (at > entry.last) entry.last = at;
+    if (address === undefined) return;
+    // As stored (a forwarded-for value from an untrusted hop could be anything).
+    address = address.slice(0, 64);
+    const seen = entry.addresses.get(address);
+    // Re-inserted so the map stays ordered from least to most recent.
+    entry.addresses.delete(address);
+    entry.addresses.set(address, {
+      attempts: (seen?.attempts ?? 0) + 1,
+      last: seen && seen.last > at ? seen.last : at,
+    });
+    if (entry.addresses.size > PENDING_ADDRESSES_PER_KEY)
+      entry.addresses.delete(entry.addresses.keys().next().value!);
+  }
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.flush(), this.options.flushMs ?? 1_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.flush();
+  }
+
+  /** Writes what was gathered; one write at a time. On failure the counts are kept for the next. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private async write(): Promise<void> {
+    if (this.dropped > 0) {
+      this.options.logger.warn(
+        { dropped: this.dropped },
+        'too many revoked keys refused at once: some refused attempts were not counted',
+      );
+      this.dropped = 0;
+    }
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    try {
+      await this.db.transaction(async (query) => {
+        for (const [keyId, entry] of batch) await this.writeKey(query, keyId, entry);
+      });
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not count refused attempts; will retry');
+      for (const [keyId, entry] of batch) this.merge(keyId, entry);
+    }
+  }
+
+  private async writeKey(query: Query, keyId: string, entry: PendingRefusals): Promise<void> {
+    const mysql = this.db.dialect === 'mysql';
+    await query(
+      `UPDATE key_incidents SET rejectedAttempts = rejectedAttempts + ?,
+         lastRejectedAt = CASE WHEN lastRejectedAt IS NULL OR lastRejectedAt < ? THEN ? ELSE lastRejectedAt END
+       WHERE apiKeyId = ?`,
+      [entry.attempts, toSqlDate(entry.last), toSqlDate(entry.last), keyId],
+    );
+    if (entry.addresses.size === 0) return;
+    for (const [address, seen] of entry.addresses) {
+      const insert = `INSERT INTO key_incident_addresses (incidentId, address, attempts, lastSeenAt)
+        SELECT id, ?, ?, ? FROM key_incidents WHERE apiKeyId = ?`;
+      await query(
+        mysql
+          ? `${insert} ON DUPLICATE KEY UPDATE attempts = attempts + VALUES(attempts), lastSeenAt = GREATEST(lastSeenAt, VALUES(lastSeenAt))`
+          : `${insert} ON CONFLICT (incidentId, address) DO UPDATE SET attempts = attempts + excluded.attempts, lastSeenAt = MAX(lastSeenAt, excluded.lastSeenAt)`,
+        [address, seen.attempts, toSqlDate(seen.last), keyId],
+      );
+    }
+    // Only the most recent addresses of each incident are kept.
+    const crowded = (await query(
+      `SELECT a.incidentId AS incidentId FROM key_incident_addresses a
+         JOIN key_incidents i ON i.id = a.incidentId
+       WHERE i.apiKeyId = ? GROUP BY a.incidentId HAVING COUNT(*) > ?`,
+      [keyId, REJECTED_ADDRESSES_KEPT],
+    )) as Array<{ incidentId: string }>;
+    for (const { incidentId } of crowded) {
+      const old = (await query(
+        `SELECT address FROM key_incident_addresses WHERE incidentId = ?
+         ORDER BY lastSeenAt DESC, address LIMIT 1000 OFFSET ${REJECTED_ADDRESSES_KEPT}`,
+        [incidentId],
+      )) as Array<{ address: string }>;
+      if (old.length === 0) continue;
+      await query(
+        `DELETE FROM key_incident_addresses WHERE incidentId = ? AND address IN (${placeholders(old.length)})`,
+        [incidentId, ...old.map((row) => String(row.address))],
+      );
+    }
+  }
+
+  /** Puts back counts that could not be written, within the same bounds. */
+  private merge(keyId: string, entry: PendingRefusals): void {
+    const current = this.pending.get(keyId);
+    if (!current) {
+      if (this.pending.size < PENDING_KEYS_MAX) this.pending.set(keyId, entry);
+      return;
+    }
+    current.attempts += entry.attempts;
+    if (entry.last > current.last) current.last = entry.last;
+    for (const [address, seen] of entry.addresses) {
+      if (current.addresses.size >= PENDING_ADDRESSES_PER_KEY && !current.addresses.has(address))
+        continue;
+      const now = current.addresses.get(address);
+      current.addresses.set(address, {
+        attempts: (now?.attempts ?? 0) + seen.attempts,
+        last: now && now.last > seen.last ? now.last : seen.last,
+      });
+    }
   }
 }

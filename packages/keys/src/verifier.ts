@@ -3,7 +3,15 @@ import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { parseApiKey, type KeyEnvironment } from './format';
 import type { KeyLimits, LimitVerdict, WindowState } from './limits';
-import type { Clock, Invalidation, KeyRecord, KeyStore, Logger, UnknownKeyLimiter } from './ports';
+import type {
+  Clock,
+  Invalidation,
+  KeyRecord,
+  KeyStore,
+  Logger,
+  RefusalSink,
+  UnknownKeyLimiter,
+} from './ports';
 import type { UsageRecorder } from './recorder';
 import { keyStatus } from './status';
 
@@ -61,6 +69,12 @@ export interface VerifyOptions {
   environment?: KeyEnvironment;
   /** false: do not take a request from the key's limits (default true). */
   limit?: boolean;
+  /**
+   * Where the request came from when `address` is not given (no unknown-key limit applies): a
+   * refused revoked key is counted against it (the /v1/ verify endpoint passes its requester).
+   * A function is called only then, never for a valid key.
+   */
+  origin?: string | (() => string | undefined);
 }
 
 export interface VerifierOptions {
@@ -75,6 +89,8 @@ export interface VerifierOptions {
   unknownKeys?: UnknownKeyLimiter;
   /** Ended keys from other processes: their cached copies are dropped at once. */
   invalidation?: Invalidation;
+  /** Told of each request refused because its key is revoked (attempts with a compromised key). */
+  refusals?: RefusalSink;
   /** How long a looked-up key (and an unknown hash) is trusted without a look-up. Default 60 s. */
   cacheTtlMs?: number;
   /** How often last uses are written. Default 5 s. */
@@ -90,6 +106,8 @@ const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 
 export const sha256Hex = (value: string): string =>
   oneShot ? oneShot('sha256', value, 'hex') : createHash('sha256').update(value).digest('hex');
 
+const originOf = ({ origin }: VerifyOptions): string | undefined =>
+  typeof origin === 'function' ? origin() : origin;
 
 /** A valid key without limits (or not limited this time): one shared, frozen state. */
 const NO_LIMITS: LimitState = Object.freeze({
@@ -213,7 +231,11 @@ export class KeyVerifier {
   private check(key: KeyRecord, options: VerifyOptions): Verification | Promise<Verification> {
     const now = this.options.clock.now();
     const status = keyStatus(key, now);
-    if (status !== 'ACTIVE') return { valid: false, code: status, key };
+    if (status !== 'ACTIVE') {
+      if (status === 'REVOKED')
+        this.options.refusals?.refused(key.id, options.address ?? originOf(options), now);
+      return { valid: false, code: status, key };
+    }
     this.lastUsed.set(key.id, now);
     if (options.environment !== undefined && options.environment !== key.environment)
       return { valid: false, code: 'WRONG_ENVIRONMENT', key };

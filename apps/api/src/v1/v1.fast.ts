@@ -33,7 +33,8 @@ export function v1FastPath(deps: V1Deps, next: RequestListener): RequestListener
   const tokenIs = serviceTokenChecker(deps.config.serviceTokens);
   const { services, clock, logger } = deps;
 
-  const verify = (raw: unknown, startedAt: number) => answerVerify(services, raw, startedAt);
+  const verify = (raw: unknown, startedAt: number, req: IncomingMessage) =>
+    answerVerify(services, raw, startedAt, () => requesterOf(req, deps.config.trustProxy));
   const usage = (raw: unknown) => answerUsage(services, raw, clock.now());
 
   return (req, res) => {
@@ -53,7 +54,7 @@ export function v1FastPath(deps: V1Deps, next: RequestListener): RequestListener
         return reply(res, 400, error('BAD_USER_INPUT', 'The request body is not valid JSON.'));
       let answer: V1Answer | Promise<V1Answer>;
       try {
-        answer = endpoint === VERIFY ? verify(raw, startedAt) : usage(raw);
+        answer = endpoint === VERIFY ? verify(raw, startedAt, req) : usage(raw);
       } catch (err) {
         return replyFailure(logger, res, err, endpoint.path);
       }
@@ -98,6 +99,13 @@ function readBody(req: IncomingMessage, done: (text: string) => void): void {
   });
   // A client that leaves mid-body: nothing to answer.
   req.on('error', () => {});
+}
+
+/** The requester's address as Express's req.ip gives it (TRUST_PROXY: the left-most forwarded one). */
+function requesterOf(req: IncomingMessage, trustProxy: boolean): string | undefined {
+  const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
+  const first = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : '';
+  return first || req.socket.remoteAddress;
 }
 
 const INVALID = Symbol('invalid JSON');

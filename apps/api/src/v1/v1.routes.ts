@@ -113,6 +113,8 @@ export function answerVerify(
   services: Services,
   raw: unknown,
   startedAt: number,
+  /** The requester's address, asked only when a revoked key is refused (counted on its incident). */
+  origin?: () => string | undefined,
 ): V1Answer | Promise<V1Answer> {
   const body = parseVerifyBody(raw);
   if (!body.ok) return { status: 400, body: error('BAD_USER_INPUT', body.message) };
@@ -120,7 +122,7 @@ export function answerVerify(
   const verifier = services.apiKeyAuth.verifier;
   // No client address: the caller is a service asking for its clients, so the unknown-key limit
   // per address does not apply (the negative cache still keeps repeats off the database).
-  const outcome = verifier.verifyNow(secret, environment ? { environment } : {});
+  const outcome = verifier.verifyNow(secret, environment ? { environment, origin } : { origin });
   const answer = (o: Verification): V1Answer => {
     if (o.key && count) verifier.count(o.key, statusOf(o), performance.now() - startedAt);
     return { status: 200, body: verifyAnswer(o) };
@@ -130,7 +132,7 @@ export function answerVerify(
 
 function verify({ services }: V1Deps): RequestHandler {
   return (req, res, next) => {
-    const answer = answerVerify(services, req.body, performance.now());
+    const answer = answerVerify(services, req.body, performance.now(), () => req.ip);
     if (answer instanceof Promise)
       answer.then(({ status, body }) => reply(res, status, body)).catch(next);
     else reply(res, answer.status, answer.body);

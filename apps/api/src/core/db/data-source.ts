@@ -11,10 +11,12 @@ import { ApiKeys1764250000000 } from './migrations/1764250000000-api-keys';
 import { Usage1764260000000 } from './migrations/1764260000000-usage';
 import { RevocationIndexes1764275000000 } from './migrations/1764275000000-revocation-indexes';
 import { TeamSafety1764290000000 } from './migrations/1764290000000-team-safety';
+import { KeyIncidents1764291000000 } from './migrations/1764291000000-key-incidents';
 import { JobsAndAlerts1764292000000 } from './migrations/1764292000000-jobs-and-alerts';
 import { JobClaim } from '../../modules/jobs/job-claim.entity';
 import { UsageAlert, UsageAlertState } from '../../modules/alerts/usage-alert.entity';
 import { ApiKey } from '../../modules/api-keys/api-key.entity';
+import { KeyIncident, RejectedAddress } from '../../modules/api-keys/key-incident.entity';
 import { AuditEvent } from '../../modules/audit/audit-event.entity';
 import { Invitation } from '../../modules/invitations/invitation.entity';
 import { Membership } from '../../modules/teams/membership.entity';
@@ -29,6 +31,8 @@ export const entities = [
   Invitation,
   AuditEvent,
   ApiKey,
+  KeyIncident,
+  RejectedAddress,
   JobClaim,
   UsageAlert,
   UsageAlertState,
@@ -40,6 +44,7 @@ export const migrations = [
   Usage1764260000000,
   RevocationIndexes1764275000000,
   TeamSafety1764290000000,
+  KeyIncidents1764291000000,
   JobsAndAlerts1764292000000,
 ];
 

@@ -1,6 +1,7 @@
 import {
   KeyVerifier,
   SqlKeyStore,
+  SqlRefusalSink,
   UNKNOWN_KEYS_PER_ADDRESS as UNKNOWN_KEYS_RULE,
   type KeyLimits,
   type KeyRecord,
@@ -45,6 +46,8 @@ export class ApiKeyAuthenticator {
   /** One frozen caller per looked-up key, made once and reused while the key is cached. */
   private readonly principals = new WeakMap<KeyRecord, ApiKeyPrincipal>();
   private readonly revocations: Revocations;
+  /** Refused attempts with revoked keys, counted onto their incidents about once a second. */
+  private readonly refusals: SqlRefusalSink;
 
   constructor(options: {
     sql: SqlClient;
@@ -57,7 +60,9 @@ export class ApiKeyAuthenticator {
   }) {
     const { revocations, limits } = options;
     this.revocations = revocations;
+    this.refusals = new SqlRefusalSink(options.sql, { logger: options.logger });
     this.verifier = new KeyVerifier({
+      refusals: this.refusals,
       store: new SqlKeyStore(options.sql),
       clock: options.clock,
       logger: options.logger,
@@ -79,10 +84,17 @@ export class ApiKeyAuthenticator {
 
   start(): void {
     this.verifier.start();
+    this.refusals.start();
   }
 
-  stop(): Promise<void> {
-    return this.verifier.stop();
+  async stop(): Promise<void> {
+    await this.verifier.stop();
+    await this.refusals.stop();
+  }
+
+  /** Writes the refused attempts gathered so far (tests; otherwise about once a second). */
+  flushRefusals(): Promise<void> {
+    return this.refusals.flush();
   }
 
   /** The core's outcome (limits included unless `limit: false`). `address`: the client's. */

@@ -112,6 +112,14 @@ export class ApiKey {
 
   @Column({ type: 'varchar', length: 36, nullable: true })
   replacedById: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When an OWNER or ADMIN acknowledged that the secret was stored securely (the "Store keys securely" checklist item); null: not yet.',
+  })
+  @Column({ type: 'datetime', precision: 3, nullable: true })
+  secretStoredAt: Date | null;
 }
 
 /** Derived, never stored: REVOKED once revoked, EXPIRED from the instant `expiresAt` passes, else ACTIVE. */

@@ -3,6 +3,7 @@ import { GraphQLSafeInt } from 'graphql-scalars';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { IsTrimmedLength } from '../../core/validation';
 import { ApiKey, Environment, KeyExpiration } from './api-key.entity';
+import { CompromiseAction, INCIDENT_DETAILS_MAX, KeyIncident } from './key-incident.entity';
 
 export const GRACE_HOURS_MAX = 24 * 30;
 
@@ -72,4 +73,37 @@ export class CreatedApiKey {
 
   @Field({ description: 'The whole key. Returned this once; the server keeps only a hash.' })
   secret: string;
+}
+
+@InputType()
+export class ReportCompromisedKeyInput {
+  @Field(() => ID)
+  @MaxLength(64)
+  apiKeyId: string;
+
+  @Field(() => CompromiseAction)
+  action: CompromiseAction;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "What happened, for the team and the provider's support.",
+  })
+  @IsOptional()
+  @MaxLength(INCIDENT_DETAILS_MAX, {
+    message: `Keep the details to ${INCIDENT_DETAILS_MAX.toLocaleString('en-US')} characters.`,
+  })
+  details?: string | null;
+}
+
+@ObjectType()
+export class ReportCompromisedKeyPayload {
+  @Field(() => KeyIncident)
+  incident: KeyIncident;
+
+  @Field(() => CreatedApiKey, {
+    nullable: true,
+    description:
+      'The replacement key, when the action was ROTATE; its secret is shown this once. null when the key had already been replaced by a rotation (that replacement stands).',
+  })
+  replacement: CreatedApiKey | null;
 }

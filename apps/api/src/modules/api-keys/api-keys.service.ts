@@ -195,7 +195,8 @@ export class ApiKeysService {
   async revokeWithin(
     m: EntityManager,
     key: ApiKey,
-    actorUserId: string,
+    /** null: no person (a secret scanner's report). */
+    actorUserId: string | null,
     reason: string,
   ): Promise<boolean> {
     const result = await m.update(
@@ -218,6 +219,67 @@ export class ApiKeysService {
   /** Publishes a committed revocation: every process drops the key and ends its sockets. */
   announceRevoked(keyId: string): void {
     this.deps.authenticator.invalidate(keyId);
+  }
+
+  /**
+   * A replacement of `old` with the same settings inside the caller's transaction (a compromised
+   * key reported with ROTATE): linked both ways, audited as api_key.rotated with no grace period.
+   * The old key is revoked by the caller (revokeWithin).
+   */
+  async replaceWithin(m: EntityManager, old: ApiKey, actorUserId: string): Promise<CreatedApiKey> {
+    const created = this.newKey({ ...old, createdById: actorUserId, replacesId: old.id });
+    await m.insert(ApiKey, created.apiKey);
+    await m.update(ApiKey, { id: old.id }, { replacedById: created.apiKey.id });
+    await this.deps.audit.record(m, {
+      teamId: old.teamId,
+      actorUserId,
+      action: 'api_key.rotated',
+      targetType: 'api_key',
+      targetId: old.id,
+      details: {
+        name: old.name,
+        oldKeyId: old.id,
+        newKeyId: created.apiKey.id,
+        gracePeriodHours: 0,
+        start: created.apiKey.start,
+        reason: 'compromised',
+      },
+    });
+    return created;
+  }
+
+  /**
+   * "Store keys securely": an OWNER or ADMIN says the secret is kept in a secret store. Idempotent:
+   * the first acknowledgement is kept (and audited once).
+   */
+  async acknowledgeSecretStored(caller: Caller, id: string): Promise<ApiKey> {
+    const key = await this.get(caller, id);
+    const actor = await this.deps.access.require(
+      caller,
+      key.teamId,
+      policy.manageKeys,
+      'acknowledge how API keys are stored',
+    );
+    if (key.secretStoredAt) return key;
+    const now = this.deps.clock.now();
+    const stored = await this.deps.db.transaction(async (m) => {
+      const result = await m.update(
+        ApiKey,
+        { id, secretStoredAt: IsNull() },
+        { secretStoredAt: now },
+      );
+      if (!result.affected) return false;
+      await this.deps.audit.record(m, {
+        teamId: key.teamId,
+        actorUserId: actor.userId,
+        action: 'api_key.secret_stored',
+        targetType: 'api_key',
+        targetId: id,
+        details: { name: key.name, start: key.start },
+      });
+      return true;
+    });
+    return stored ? { ...key, secretStoredAt: now } : this.get(caller, id);
   }
 
   /** Part of deleting a team: all its keys stop working at once. */
@@ -271,6 +333,7 @@ export class ApiKeysService {
       rateLimitPerMinute: settings.rateLimitPerMinute,
       replacesId: settings.replacesId,
       replacedById: null,
+      secretStoredAt: null,
     };
     return { apiKey, secret };
   }
