@@ -38,6 +38,8 @@ export interface Config {
 
   logLevel: string;
   trustProxy: boolean;
+  /** WEB_CONCURRENCY: worker processes behind the one port (cluster.ts); 1: this process serves. */
+  webConcurrency: number;
   webDist: string;
   limits: {
     bodyBytes: number;
@@ -107,6 +109,7 @@ const schema = z.object({
   SECRET_SCANNING_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   WEB_DIST: z.string().min(1).optional(),
   GRAPHQL_MAX_DEPTH: z.coerce.number().int().min(2).max(50).default(10),
   GRAPHQL_MAX_ALIASES: z.coerce.number().int().min(0).max(1000).default(15),
@@ -146,6 +149,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`${name} ${describeIssue(issue, cleaned[name])}`);
   }
   const e = parsed.data;
+  // Each process would keep its own limits, and a key revoked in one would stay accepted by the
+  // others until their caches expire: several processes share these only through Redis.
+  if (e.WEB_CONCURRENCY > 1 && !e.REDIS_URL) {
+    throw new ConfigError(
+      `WEB_CONCURRENCY=${e.WEB_CONCURRENCY} needs REDIS_URL: the processes share rate limits, usage ticks and key revocations through Redis (without it, use WEB_CONCURRENCY=1)`,
+    );
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   if (e.NODE_ENV === 'production' && !e.JWT_SECRET) {
     throw new ConfigError(
@@ -194,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true',
+    webConcurrency: e.WEB_CONCURRENCY,
     webDist: path.resolve(e.WEB_DIST ?? path.join(__dirname, '..', '..', 'web', 'dist')),
     limits: {
       bodyBytes: 100 * 1024,

@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { createPortal } from './app';
+import { runPrimary } from './cluster';
 import { ConfigError, loadConfig, type Config } from './config';
 
 /** Reads the configuration, starts the portal on one port, and shuts it down cleanly on SIGTERM/SIGINT. */
@@ -11,6 +13,8 @@ async function main(): Promise<void> {
     if (error instanceof ConfigError) fail(`Configuration error: ${error.message}`);
     throw error;
   }
+  // WEB_CONCURRENCY > 1: this process only forks and watches the workers (cluster.ts).
+  if (config.webConcurrency > 1 && cluster.isPrimary) return runPrimary(config);
   const portal = await createPortal(config);
   let url: string;
   try {

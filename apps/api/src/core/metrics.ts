@@ -226,10 +226,14 @@ export class PortalMetrics {
 
   /**
    * The server's request listener: GET /metrics is answered here, every other request goes to
-   * `next` (Express) and is timed until its answer is written.
+   * `next` (Express) and is timed until its answer is written. In a cluster worker, every answer
+   * carries `X-Portal-Worker: <worker id>` (which process answered, for probes and tests).
    */
   front(next: http.RequestListener): http.RequestListener {
+    // Several workers (WEB_CONCURRENCY): each answer names its worker (1..N), never a pid or host.
+    const worker = cluster.isWorker && cluster.worker ? String(cluster.worker.id) : undefined;
     return (req, res) => {
+      if (worker) res.setHeader('X-Portal-Worker', worker);
       const route = routeOf(req.url ?? '/');
       const startedAt = performance.now();
       res.once('finish', () => {
