@@ -95,6 +95,21 @@ const invitationOfOtherOwner = once((w) => w.freshInvitation(w.team.id, w.otherO
 const untouchedInvitation = once((w) => w.freshInvitation());
 /** An active key that refused cells may try to revoke or rotate. */
 const untouchedKey = once((w) => w.freshKey());
+/** Thresholds of the usage alerts the matrix makes: each its own, so none is a duplicate. */
+let alertThresholds = 0;
+const nextThreshold = () => 0.5 + ++alertThresholds / 1000;
+/** A new team-wide error-rate alert of the first team, made by its owner. */
+async function freshUsageAlert(w: MatrixWorld): Promise<string> {
+  const res = await w.t.gql<{ createUsageAlert: { id: string } }>(
+    `mutation($input: CreateUsageAlertInput!) { createUsageAlert(input: $input) { id } }`,
+    { input: { teamId: w.team.id, kind: 'ERROR_RATE', threshold: nextThreshold() } },
+    w.owner.token,
+  );
+  if (!res.data) throw new Error(`createUsageAlert failed: ${JSON.stringify(res.errors)}`);
+  return res.data.createUsageAlert.id;
+}
+/** An alert that refused cells may try to delete. */
+const untouchedUsageAlert = once(freshUsageAlert);
 /** A well-formed reset token that no link ever had. */
 const UNKNOWN_RESET_TOKEN = 'a'.repeat(43);
 
@@ -235,12 +250,30 @@ const TABLE: Record<string, Row> = {
     }),
     check: (value) => has(value, 'viewerRole', 'OWNER'),
   },
+  'Mutation.createUsageAlert': {
+    access: USER,
+    roles: ADMIN_WRITE,
+    operation: (w) => ({
+      query: `mutation($input: CreateUsageAlertInput!) { createUsageAlert(input: $input) { id kind threshold apiKey { id } } }`,
+      variables: { input: { teamId: w.team.id, kind: 'ERROR_RATE', threshold: nextThreshold() } },
+    }),
+    check: (value) => has(value, 'kind', 'ERROR_RATE') ?? has(value, 'id'),
+  },
   'Mutation.deleteTeam': {
     access: USER,
     roles: OWNER_WRITE,
     operation: async (w, cell) => ({
       query: `mutation($id: ID!) { deleteTeam(id: $id) }`,
       variables: { id: (ok(cell) ? await w.freshTeam() : w.team).id },
+    }),
+    check: (value) => (value === true ? undefined : `answered ${JSON.stringify(value)}`),
+  },
+  'Mutation.deleteUsageAlert': {
+    access: USER,
+    roles: ADMIN_WRITE,
+    operation: async (w, cell) => ({
+      query: `mutation($id: ID!) { deleteUsageAlert(id: $id) }`,
+      variables: { id: ok(cell) ? await freshUsageAlert(w) : await untouchedUsageAlert(w) },
     }),
     check: (value) => (value === true ? undefined : `answered ${JSON.stringify(value)}`),
   },
