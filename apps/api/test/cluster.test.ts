@@ -87,8 +87,8 @@ function start(env: Record<string, string>, port: number): Started {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       rmSync(dataDir, { recursive: true, force: true });
@@ -172,7 +172,7 @@ withRedis('WEB_CONCURRENCY=2', () => {
   let dropDatabase: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const database = await freshDatabase();
-    dropDatabase = database?.drop;
+    dropDatabase = database ? () => database.drop() : undefined;
     started = start(
       {
         WEB_CONCURRENCY: '2',
