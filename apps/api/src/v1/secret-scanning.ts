@@ -132,7 +132,7 @@ export function secretScanningRoutes({ config, services, logger }: SecretScannin
         logger.warn(
           {
             remoteAddress: req.socket.remoteAddress,
-            keyId: header(req, 'github-public-key-identifier'),
+            keyId: header(req, 'github-public-key-identifier')?.slice(0, 100),
           },
           'secret scanning: refused a report without a valid signature',
         );
