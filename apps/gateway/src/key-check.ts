@@ -4,23 +4,11 @@
  * its mechanics can be tested on their own; in production it is @partner-portal/keys
  * (see keys-core.ts).
  */
-export type Environment = 'DEVELOPMENT' | 'PRODUCTION';
+import type { KeyEnvironment, RefusalCode, WindowState } from '@partner-portal/keys';
 
-/** The verify outcome codes of the contract (`POST /v1/keys/verify`). */
-export type RefusalCode =
-  | 'MALFORMED'
-  | 'NOT_FOUND'
-  | 'REVOKED'
-  | 'EXPIRED'
-  | 'WRONG_ENVIRONMENT'
-  | 'RATE_LIMITED'
-  | 'QUOTA_EXCEEDED';
-
-export interface WindowState {
-  limit: number;
-  remaining: number;
-  resetSeconds: number;
-}
+export type Environment = KeyEnvironment;
+/** The verify outcome codes of the contract (`POST /v1/keys/verify`), as the core names them. */
+export type { RefusalCode, WindowState };
 
 export type KeyOutcome =
   | {

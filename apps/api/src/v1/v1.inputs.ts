@@ -19,14 +19,22 @@ const ENVIRONMENTS = new Set(['DEVELOPMENT', 'PRODUCTION']);
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** The fields of `value` not in `known`, or undefined when there are none (no array on the hot path). */
+function unknownFields(value: Record<string, unknown>, known: Set<string>): string[] | undefined {
+  let unknown: string[] | undefined;
+  for (const field in value)
+    if (Object.hasOwn(value, field) && !known.has(field)) (unknown ??= []).push(field);
+  return unknown;
+}
+
 export function parseVerifyBody(body: unknown): Parsed<VerifyBody> {
   const fail = (message: string) => ({ ok: false, message }) as const;
   if (!isObject(body))
     return fail(
       'Send a JSON object: {"key": "<partner key>"}, optional "environment" and "count".',
     );
-  const unknown = Object.keys(body).filter((field) => !VERIFY_FIELDS.has(field));
-  if (unknown.length > 0)
+  const unknown = unknownFields(body, VERIFY_FIELDS);
+  if (unknown !== undefined)
     return fail(
       `Unknown field ${unknown.map((f) => `"${f}"`).join(', ')}: send only "key", "environment" and "count".`,
     );
@@ -99,8 +107,8 @@ export function parseUsageEvents(body: unknown, now: Date): Parsed<UsageBatch> {
 function parseEvent(raw: unknown, now: Date): UsageEvent | string {
   if (!isObject(raw))
     return 'An event must be an object: {"keyId", "status", "latencyMs"?, "at"?}.';
-  const unknown = Object.keys(raw).filter((field) => !EVENT_FIELDS.has(field));
-  if (unknown.length > 0) return `Unknown field ${unknown.map((f) => `"${f}"`).join(', ')}.`;
+  const unknown = unknownFields(raw, EVENT_FIELDS);
+  if (unknown !== undefined) return `Unknown field ${unknown.map((f) => `"${f}"`).join(', ')}.`;
   const { keyId, status, latencyMs, at } = raw;
   if (typeof keyId !== 'string' || keyId === '' || keyId.length > 64)
     return '"keyId" must be the id of a key.';
