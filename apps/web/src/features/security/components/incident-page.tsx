@@ -441,9 +441,16 @@ export function IncidentPage({ teamId, incidentId }: { teamId: string; incidentI
         ) : null}
         {incident.foundAt ? (
           <Alert mt="md" color="orange" variant="light" title="Where it was found">
-            <Anchor href={incident.foundAt} target="_blank" rel="noreferrer noopener" fz="sm">
-              {incident.foundAt}
-            </Anchor>
+            {/^https?:\/\//i.test(incident.foundAt) ? (
+              <Anchor href={incident.foundAt} target="_blank" rel="noreferrer noopener" fz="sm">
+                {incident.foundAt}
+              </Anchor>
+            ) : (
+              // A scanner's report is outside data: only http(s) addresses become links.
+              <Text fz="sm" ff="monospace" style={{ wordBreak: 'break-all' }}>
+                {incident.foundAt}
+              </Text>
+            )}
           </Alert>
         ) : null}
       </Card>
