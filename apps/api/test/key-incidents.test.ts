@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -158,6 +159,7 @@ describe('a gateway process refusing a reported key', () => {
       });
     });
     const main = path.join(__dirname, '..', '..', 'gateway', 'dist', 'main.js');
+    if (!existsSync(main)) throw new Error(`${main} is missing: run \`pnpm build\` first`);
     gateway = spawn(process.execPath, [main], {
       env: {
         PATH: process.env.PATH ?? '',
