@@ -15,6 +15,9 @@ import { createKey } from './team-safety-world';
  * back to the same rows.
  */
 
+// Each test builds a world of people over HTTP: slow on a loaded machine and on MariaDB.
+jest.setTimeout(120_000);
+
 let t: TestPortal;
 let smtp: TestSmtpServer;
 

@@ -6,6 +6,9 @@ import { auditEvents, createKey, withKey } from './team-safety-world';
 
 /** Team.guidelines, their preview for invitees, and each member's acknowledgement (issue 10). */
 
+// Each test builds a world of people over HTTP: slow on a loaded machine and on MariaDB.
+jest.setTimeout(120_000);
+
 let t: TestPortal;
 let smtp: TestSmtpServer;
 
@@ -92,7 +95,12 @@ describe('guidelines', () => {
     const events = (await auditEvents(t, w.owner.token, team.teamId)).filter(
       (e) => e.action === 'team.guidelines_updated',
     );
-    expect(events.map((e) => [e.actor?.email, JSON.parse(e.details!).characters])).toEqual([
+    expect(
+      events.map((e) => [
+        e.actor?.email,
+        (JSON.parse(e.details!) as { characters: number }).characters,
+      ]),
+    ).toEqual([
       [w.admin.email, 0],
       [w.owner.email, 10_000],
       [w.admin.email, MARKDOWN.trimEnd().length],

@@ -6,6 +6,9 @@ import { auditEvents, createKey, withKey } from './team-safety-world';
 
 /** offboardMember and Membership.createdApiKeys (issue 10): both choices, the rules, one transaction. */
 
+// Each test builds a world of people over HTTP: slow on a loaded machine and on MariaDB.
+jest.setTimeout(120_000);
+
 let t: TestPortal;
 let smtp: TestSmtpServer;
 let heard: Revocation[] = [];
@@ -138,7 +141,11 @@ describe('offboardMember', () => {
       role: 'ADMIN',
       offboarding: { keys: 'REVOKE' },
     });
-    expect(JSON.parse(removal.details!).offboarding.apiKeyIds.sort()).toEqual([a.id, b.id].sort());
+    expect(
+      (
+        JSON.parse(removal.details!) as { offboarding: { apiKeyIds: string[] } }
+      ).offboarding.apiKeyIds.sort(),
+    ).toEqual([a.id, b.id].sort());
   });
 
   it('KEEP: removes the member, the keys keep working, each kept key is audited', async () => {

@@ -9,6 +9,9 @@ import { auditEvents, createKey, DAY, settle, withKey } from './team-safety-worl
  * list's boundaries to the minute, who may read and who may complete a review.
  */
 
+// Each test builds a world of people over HTTP: slow on a loaded machine and on MariaDB.
+jest.setTimeout(120_000);
+
 let t: TestPortal;
 let smtp: TestSmtpServer;
 
