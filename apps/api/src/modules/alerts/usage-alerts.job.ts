@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { In, IsNull } from 'typeorm';
+import { In, IsNull, type EntityManager } from 'typeorm';
 import type { Database } from '../../core/db/database';
 import { composeMail, type Mailer } from '../../core/mail';
 import { ApiKey, KeyStatus, keyStatus } from '../api-keys/api-key.entity';
@@ -81,7 +81,8 @@ export class UsageAlertsJob implements Job {
         const state = states.get(`${alert.id}|${subject}`);
         try {
           if (value >= alert.threshold) {
-            if (!state || state.armed === 1) await this.trigger(alert, subject, value, now);
+            if (!state || state.armed === 1)
+              await this.trigger(alert, subject, value, now, state !== undefined);
           } else if (state && state.armed === 0) {
             await this.rearm(alert.id, subject);
           }
@@ -134,7 +135,7 @@ export class UsageAlertsJob implements Job {
         count(tally, outcome);
       }
       if (await claims.allEnded(claimKeys))
-        await db.transaction((m) =>
+        await this.write((m) =>
           m
             .createQueryBuilder()
             .update(UsageAlertState)
@@ -228,24 +229,37 @@ export class UsageAlertsJob implements Job {
   }
 
   /** The crossing: exactly one process turns armed 1 → 0 and counts it. */
-  private async trigger(alert: UsageAlert, subject: string, value: number, now: Date) {
-    await this.deps.db.transaction(async (m) => {
-      await m
-        .createQueryBuilder()
-        .insert()
-        .into(UsageAlertState)
-        .values({
-          alertId: alert.id,
-          subject,
-          armed: 1,
-          crossings: 0,
-          notifiedCrossings: 0,
-          lastValue: null,
-          lastTriggeredAt: null,
-        })
-        .orIgnore()
-        .execute();
-      const result = await m
+  /**
+   * The crossing: exactly one process turns armed 1 → 0 and counts it. Each step is one statement
+   * of its own (no transaction holding locks across them, which two processes could deadlock on).
+   */
+  private async trigger(
+    alert: UsageAlert,
+    subject: string,
+    value: number,
+    now: Date,
+    stateExists: boolean,
+  ) {
+    if (!stateExists)
+      await this.write((m) =>
+        m
+          .createQueryBuilder()
+          .insert()
+          .into(UsageAlertState)
+          .values({
+            alertId: alert.id,
+            subject,
+            armed: 1,
+            crossings: 0,
+            notifiedCrossings: 0,
+            lastValue: null,
+            lastTriggeredAt: null,
+          })
+          .orIgnore()
+          .execute(),
+      );
+    const result = await this.write((m) =>
+      m
         .createQueryBuilder()
         .update(UsageAlertState)
         .set({ armed: 0, crossings: () => 'crossings + 1', lastValue: value, lastTriggeredAt: now })
@@ -253,14 +267,26 @@ export class UsageAlertsJob implements Job {
           alertId: alert.id,
           subject,
         })
-        .execute();
-      if (result.affected === 1)
-        await m.update(UsageAlert, { id: alert.id }, { lastTriggeredAt: now });
-    });
+        .execute(),
+    );
+    if (result.affected === 1)
+      await this.write((m) => m.update(UsageAlert, { id: alert.id }, { lastTriggeredAt: now }));
+  }
+
+  /** One write statement; a deadlock victim (MySQL/MariaDB) is tried again, twice at most. */
+  private async write<T>(statement: (m: EntityManager) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.db.transaction(statement);
+      } catch (error) {
+        const code = (error as { driverError?: { code?: unknown } }).driverError?.code;
+        if (attempt >= 3 || code !== 'ER_LOCK_DEADLOCK') throw error;
+      }
+    }
   }
 
   private async rearm(alertId: string, subject: string) {
-    await this.deps.db.transaction((m) =>
+    await this.write((m) =>
       m
         .createQueryBuilder()
         .update(UsageAlertState)
