@@ -259,6 +259,65 @@ describe('POST /v1/keys/verify', () => {
   });
 });
 
+describe('the fast path and the Express routes', () => {
+  // The plain case (exact path, JSON in UTF-8, a known length) is answered in front of Express
+  // (v1.fast.ts); every other case goes on to the Express routes. Both must answer alike.
+  const raw = (path: string, body: string, headers: Record<string, string>) =>
+    fetch(`${t.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, ...headers },
+      body,
+    });
+
+  it('answers a verify the same on either path, with the same JSON headers', async () => {
+    const { secret, keyId } = await newKey({ environment: 'PRODUCTION' });
+    const body = JSON.stringify({ key: secret, count: false });
+    const answers = [];
+    for (const [path, type] of [
+      ['/v1/keys/verify', 'application/json'],
+      ['/v1/keys/verify', 'application/json; charset=UTF-8'],
+      ['/v1/keys/verify?from=test', 'application/json'],
+      ['/v1/keys/verify/', 'application/json'],
+    ] as const) {
+      const res = await raw(path, body, { 'content-type': type });
+      answers.push({
+        status: res.status,
+        type: res.headers.get('content-type'),
+        cache: res.headers.get('cache-control'),
+        nosniff: res.headers.get('x-content-type-options'),
+        body: (await res.json()) as unknown,
+      });
+    }
+    for (const answer of answers)
+      expect(answer).toEqual({
+        status: 200,
+        type: 'application/json; charset=utf-8',
+        cache: 'no-store',
+        nosniff: 'nosniff',
+        body: expect.objectContaining({ valid: true, keyId }),
+      });
+  });
+
+  it('answers 400 for JSON that is not an object or array, 415 for another charset, 405 for another method', async () => {
+    for (const body of ['"a string"', '  42', '{"key": ', ' '])
+      expect(
+        (await raw('/v1/keys/verify', body, { 'content-type': 'application/json' })).status,
+      ).toBe(400);
+    const latin1 = await raw('/v1/keys/verify', '{"key": "x"}', {
+      'content-type': 'application/json; charset=latin1',
+    });
+    expect(latin1.status).toBe(415);
+    expect(await latin1.json()).toEqual({
+      error: { code: 'BAD_USER_INPUT', message: expect.any(String) },
+    });
+    const get = await fetch(`${t.url}/v1/keys/verify`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+});
+
 describe('service tokens', () => {
   it('accepts every configured token and refuses a missing, wrong or malformed one with 401', async () => {
     const { secret } = await newKey();
