@@ -212,7 +212,10 @@ describe('expiry reminders across two processes', () => {
     const first = a.portal.services.jobs.claims.run(key, () => held);
     await sleep(100);
     let ranInB = 0;
-    const work = async () => void (ranInB += 1);
+    const work = () => {
+      ranInB += 1;
+      return Promise.resolve();
+    };
     expect(await b.portal.services.jobs.claims.run(key, work)).toBe('skipped');
     clock.advanceMinutes(6); // past the 5-minute lease: a's process is presumed dead
     expect(await b.portal.services.jobs.claims.run(key, work)).toBe('done');
