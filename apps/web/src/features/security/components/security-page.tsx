@@ -1,5 +1,5 @@
 import { useQuery } from '@apollo/client/react';
-import { Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Card, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useState, type ReactNode } from 'react';
 import { ConfirmModal } from '../../../components/confirm-modal';
@@ -122,8 +122,8 @@ export function SecurityPage({ teamId }: { teamId: string }) {
             incidents={data.team.incidents}
             emptyHint="If a key may have leaked, open its menu on the API keys page and choose “Report compromised…”: it is revoked at once and you are guided through the rest."
           />
-        ) : (
-          (loadError ?? <AccessReviewSkeleton />)
+        ) : loadError ? null : (
+          <Skeleton h={120} radius="md" aria-label="Loading the incidents" />
         )}
       </Section>
 
@@ -134,8 +134,8 @@ export function SecurityPage({ teamId }: { teamId: string }) {
       >
         {data?.team ? (
           <UsageAlerts teamId={teamId} alerts={data.team.usageAlerts} canAct={canAct} />
-        ) : (
-          (loadError ?? <AccessReviewSkeleton />)
+        ) : loadError ? null : (
+          <Skeleton h={120} radius="md" aria-label="Loading the usage alerts" />
         )}
       </Section>
 
