@@ -157,7 +157,7 @@ describe('API keys', () => {
     const prodRow = keyRow(oldProdSecret);
     await prodRow.getByRole('button', { name: /^Actions for Live orders/ }).click();
     await page.getByRole('menuitem', { name: 'View usage' }).waitFor();
-    await page.getByRole('menuitem', { name: 'Rotate' }).click();
+    await page.getByRole('menuitem', { name: 'Rotate', exact: true }).click();
     const rotateDialog = page.getByRole('dialog');
     await rotateDialog.getByTestId('rotate-summary').getByText('keeps working until').waitFor();
     await shot('rotate-modal', false);
@@ -178,7 +178,7 @@ describe('API keys', () => {
 
     // Revoke the development key after a confirmation that names it.
     await devRow.getByRole('button', { name: /^Actions for Checkout service/ }).click();
-    await page.getByRole('menuitem', { name: 'Revoke' }).click();
+    await page.getByRole('menuitem', { name: 'Revoke', exact: true }).click();
     const confirm = page.getByRole('dialog');
     await confirm.getByText('Checkout service').waitFor();
     expect(await confirm.textContent()).toContain('stops working immediately');
