@@ -274,3 +274,31 @@ describe('a mail refused by the SMTP server', () => {
     expect(reminders()).toHaveLength(1);
   });
 });
+
+describe('the ticker', () => {
+  it('runs the jobs on its own every JOBS_INTERVAL_SECONDS and stops with the portal', async () => {
+    const smtp = new TestSmtpServer();
+    const t = await startPortal({
+      ...ENV,
+      SMTP_URL: await smtp.start(),
+      JOBS_INTERVAL_SECONDS: '1',
+    });
+    try {
+      const owner = await signUp(t, { email: uniqueEmail('owner') });
+      const teamId = await createTeam(t, owner, 'Ticking Partners');
+      await t.gql(
+        CREATE_KEY,
+        { input: { teamId, name: 'Ticked', environment: 'PRODUCTION', expiration: 'DAYS_30' } },
+        owner.token,
+      );
+      t.clock.advanceMinutes(16 * 24 * 60 + 1);
+      // Nobody calls runDueJobs: the ticker finds the reminder within a tick or two.
+      const mail = await smtp.waitFor(owner.email, 10_000);
+      expect(mail.subject).toBe('API key "Ticked" expires in 14 days');
+      expect(t.logs.some((l) => /"job":"expiry-reminders".*scheduled job ran/.test(l))).toBe(true);
+    } finally {
+      await t.stop();
+      await smtp.stop();
+    }
+  });
+});
