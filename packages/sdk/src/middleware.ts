@@ -39,12 +39,36 @@ export interface AuthOptions {
  * request give `null` (refused, as the gateway does, rather than guessed between).
  */
 export function keyFromHeaders(headers: IncomingHttpHeaders): string | null | undefined {
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headers.authorization ?? '');
-  const header = headers['x-api-key'];
+  return keyFrom(headers.authorization, headers['x-api-key']);
+}
+
+function keyFrom(
+  authorization: string | undefined,
+  header: string | string[] | undefined,
+): string | null | undefined {
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
   const apiKey = (Array.isArray(header) ? header[0] : header)?.trim() || undefined;
   const bearer = match?.[1];
   if (bearer !== undefined && apiKey !== undefined && bearer !== apiKey) return null;
   return bearer ?? apiKey;
+}
+
+/**
+ * The key of a node:http request, read from its raw header list as `keyFromHeaders` reads
+ * `req.headers` (the first Authorization, every X-API-Key joined as Node joins them), without
+ * making Node build `req.headers` for a handler that may never look at it.
+ */
+function keyOfRequest(req: IncomingMessage): string | null | undefined {
+  const raw = req.rawHeaders;
+  let authorization: string | undefined;
+  let apiKey: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 13 && name.toLowerCase() === 'authorization') authorization ??= raw[i + 1];
+    else if (name.length === 9 && name.toLowerCase() === 'x-api-key')
+      apiKey = apiKey === undefined ? raw[i + 1] : `${apiKey}, ${raw[i + 1]}`;
+  }
+  return keyFrom(authorization, apiKey);
 }
 
 /** What to do with a request, decided once for every framework adapter. */
@@ -80,11 +104,10 @@ function verifyOptionsOf(options: AuthOptions): VerifyOptions {
  */
 function decideNow(
   client: PortalClient,
-  headers: IncomingHttpHeaders,
+  key: string | null | undefined,
   options: AuthOptions,
   verify: VerifyOptions,
 ): Decision | Promise<Decision> {
-  const key = keyFromHeaders(headers);
   if (key === undefined) return { pass: false, refusal: MISSING_KEY };
   if (key === null) return { pass: false, refusal: TWO_KEYS };
   const known = client.verifyKeyLocally(key, verify);
@@ -106,7 +129,7 @@ export async function decide(
   headers: IncomingHttpHeaders,
   options: AuthOptions,
 ): Promise<Decision> {
-  return decideNow(client, headers, options, verifyOptionsOf(options));
+  return decideNow(client, keyFromHeaders(headers), options, verifyOptionsOf(options));
 }
 
 const defaultOnError = (error: PortalError) =>
@@ -195,7 +218,7 @@ export function createMiddleware(client: PortalClient, options: AuthOptions = {}
   const verify = verifyOptionsOf(options);
   return (req, res, next) => {
     const started = performance.now();
-    const decision = decideNow(client, req.headers, options, verify);
+    const decision = decideNow(client, keyOfRequest(req), options, verify);
     if (!(decision instanceof Promise)) {
       if (admit(client, report, req, res, decision, started)) next();
       return;
@@ -244,7 +267,7 @@ export function createHandler(
   };
   return (req, res) => {
     const started = performance.now();
-    const decision = decideNow(client, req.headers, options, verify);
+    const decision = decideNow(client, keyOfRequest(req), options, verify);
     if (!(decision instanceof Promise)) {
       if (admit(client, report, req, res, decision, started)) run(req, res);
       return;
