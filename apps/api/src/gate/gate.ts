@@ -63,7 +63,7 @@ export type Entry =
   | {
       ok: true;
       principal: Principal | null;
-      /** Present for API keys: the operation counts in the key's usage. */
+      /** Finished once with the answer's status: an API key's usage, and the metrics (every operation). */
       ticket: Ticket | null;
       /** RateLimit-* headers of a keyed request. */
       headers: Record<string, string>;
