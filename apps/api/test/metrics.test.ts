@@ -17,15 +17,19 @@ const TEAM = `query($id: ID!) { team(id: $id) { id name } }`;
 const TICKS = `subscription($team: ID!) { usageTicks(teamId: $team) { apiKeyId requests } }`;
 
 let t: TestPortal;
-/** A second portal in the same process, without service tokens. */
+/** A second portal in the same process with a token of its own, and a third without any. */
 let other: TestPortal;
+let none: TestPortal;
+const OTHER_TOKEN = 'metrics-test-other-service-token-0123456789';
 beforeAll(async () => {
   t = await startPortal({ SERVICE_TOKENS: TOKEN });
-  other = await startPortal();
+  other = await startPortal({ SERVICE_TOKENS: OTHER_TOKEN });
+  none = await startPortal();
 });
 afterAll(async () => {
   await t.stop();
   await other.stop();
+  await none.stop();
 });
 
 /** Parsed exposition: `name{a="b",…}` → value (labels in the order prom-client writes them). */
@@ -84,11 +88,16 @@ describe('GET /metrics', () => {
       });
       expect(body).not.toMatch(/portal_|process_|nodejs_/);
     }
-    // A portal without SERVICE_TOKENS answers no one.
-    const none = await fetch(`${other.url}/metrics`, {
-      headers: { authorization: `Bearer ${TOKEN}` },
-    });
-    expect(none.status).toBe(401);
+    // A portal without SERVICE_TOKENS answers no one; another portal does not take this one's token.
+    for (const [portal, token] of [
+      [none, TOKEN],
+      [other, TOKEN],
+    ] as const) {
+      const refused = await fetch(`${portal.url}/metrics`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(refused.status).toBe(401);
+    }
     // Only GET (and HEAD).
     const post = await fetch(`${t.url}/metrics`, {
       method: 'POST',
@@ -129,8 +138,7 @@ describe('GET /metrics', () => {
   it('counts keyed queries by type and status, refusals with theirs, and the key cache', async () => {
     const key = await keyOfNewTeam();
     const before = await scrape();
-    const otherBefore = await scrape(other, TOKEN).catch(() => undefined);
-    expect(otherBefore).toBeUndefined(); // (it has no tokens: its own counts stay its own)
+    const otherBefore = await scrape(other, OTHER_TOKEN);
 
     for (let i = 0; i < 3; i++) {
       const res = await asKey(key.secret, TEAM, { id: key.teamId });
@@ -144,6 +152,10 @@ describe('GET /metrics', () => {
     const after = await scrape();
     const delta = (series: string) => value(after, series) - value(before, series);
     expect(delta('portal_graphql_operations_total{type="query",status="200"}')).toBe(3);
+    // The other portal in this process counted none of them (a registry per portal).
+    const otherAfter = await scrape(other, OTHER_TOKEN);
+    const queries = 'portal_graphql_operations_total{type="query",status="200"}';
+    expect(value(otherAfter, queries)).toBe(value(otherBefore, queries));
     expect(delta('portal_graphql_operation_duration_seconds_count{type="query"}')).toBe(3);
     expect(delta('portal_graphql_operations_total{type="unknown",status="400"}')).toBe(1);
     expect(delta('portal_graphql_operations_total{type="unknown",status="401"}')).toBe(1);
