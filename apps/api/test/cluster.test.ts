@@ -278,6 +278,12 @@ withRedis('WEB_CONCURRENCY=2', () => {
     expect(metrics.body).toMatch(
       /^portal_redis_state\{connection="commands",state="connected"\} 2$/m,
     );
+    // Request counts are summed too: one line, counting both workers' answers to /healthz.
+    const healthz = metrics.body.match(
+      /^portal_http_requests_total\{route="\/healthz",status="200"\} (\d+)$/gm,
+    );
+    expect(healthz).toHaveLength(1);
+    expect(Number(healthz![0].split(' ')[1])).toBeGreaterThanOrEqual(2);
     expect((await request(base, '/metrics')).status).toBe(401);
   });
 
