@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import {
   RateLimiterMemory,
   RateLimiterRedis,
-  RateLimiterRes,
   type RateLimiterAbstract,
 } from 'rate-limiter-flexible';
 import type { Clock, UsageCounts } from './ports';
@@ -41,6 +40,26 @@ interface Batch {
   now: Date;
   waiters: Array<{ resolve(verdict: LimitVerdict): void; reject(error: unknown): void }>;
 }
+
+/** KEYS: the windows' counters; ARGV: points, then each window's TTL in seconds. */
+const TAKE_WINDOWS = `local out = {}
+for i, key in ipairs(KEYS) do
+  local ttl = tonumber(ARGV[i + 1])
+  redis.call('set', key, 0, 'EX', ttl, 'NX')
+  local consumed = redis.call('incrby', key, ARGV[1])
+  local left = redis.call('pttl', key)
+  if left == -1 then
+    redis.call('expire', key, ttl)
+    left = 1000 * ttl
+  end
+  out[#out + 1] = consumed
+  out[#out + 1] = left
+end
+return out`;
+
+type TakeWindows = {
+  ppKeyLimitsTake(numberOfKeys: number, ...args: Array<string | number>): Promise<number[]>;
+};
 
 const MONTH_TTL_SECONDS = 32 * 24 * 60 * 60;
 
@@ -95,10 +114,9 @@ class MemoryWindows {
 }
 
 export class KeyLimits {
-  /** With Redis: the shared counters (process memory as their insurance while Redis is away). */
-  private readonly perMinute: RateLimiterAbstract | undefined;
+  /** With Redis: the month's counter for seeding (the windows are taken by one script, takeInRedis). */
   private readonly monthly: RateLimiterAbstract | undefined;
-  /** Without Redis: the counters, in this process, checked without a promise. */
+  /** Without Redis (and while Redis is away): the counters, in this process, without a promise. */
   private readonly localMinute = new MemoryWindows(60_000);
   private readonly localMonth = new MemoryWindows(0);
   private readonly seeded = new Set<string>();
@@ -108,6 +126,8 @@ export class KeyLimits {
   private readonly monthTtl: number;
 
   private readonly clock: Clock;
+  private readonly redis: Redis | undefined;
+  private readonly prefix: string;
   private readonly store: UsageCounts;
   private readonly recorder: { unwrittenFor(apiKeyId: string): number };
 
@@ -123,6 +143,9 @@ export class KeyLimits {
     recorder: { unwrittenFor(apiKeyId: string): number };
   }) {
     const { redis, prefix } = options;
+    this.redis = redis;
+    this.prefix = prefix;
+    redis?.defineCommand('ppKeyLimitsTake', { lua: TAKE_WINDOWS });
     this.clock = options.clock;
     this.store = options.store;
     this.recorder = options.recorder;
@@ -146,7 +169,6 @@ export class KeyLimits {
         : undefined;
     };
     this.batched = redis !== undefined;
-    this.perMinute = make('minute', 60);
     // In memory, a month's counter never expires (its key names the month; Node timers cannot wait
     // 32 days); in Redis it expires after the month.
     this.monthTtl = redis ? MONTH_TTL_SECONDS : 0;
@@ -226,12 +248,13 @@ export class KeyLimits {
   private async takeBatch({ key, month, now, waiters }: Batch): Promise<void> {
     const n = waiters.length;
     try {
-      const [used, minute] = await Promise.all([
-        month !== undefined ? this.countMonth(key.id, month, now, n) : undefined,
-        key.rateLimitPerMinute !== null && this.perMinute
-          ? this.consume(this.perMinute, key.id, n)
-          : undefined,
-      ]);
+      if (month !== undefined) await this.seed(key.id, month, now);
+      const minuteLimited = key.rateLimitPerMinute !== null;
+      const taken = await this.takeInRedis(month, minuteLimited ? key.id : undefined, n);
+      const used = month !== undefined ? taken[0]! : undefined;
+      const minute = minuteLimited
+        ? { consumedPoints: taken[taken.length - 2]!, msBeforeNext: taken[taken.length - 1]! }
+        : undefined;
       for (let i = 0; i < n; i++) {
         const place = i + 1 - n;
         waiters[i]!.resolve(
@@ -251,6 +274,51 @@ export class KeyLimits {
     } catch (error) {
       for (const waiter of waiters) waiter.reject(error);
     }
+  }
+
+  /**
+   * `points` from the month's and/or the minute's window in Redis, both in one script call (one
+   * command and one reply instead of one per window): [month count, month ms left,] [minute
+   * count, minute ms left]. The script is rate-limiter-flexible's (the same keys, counts and
+   * expiries as its RateLimiterRedis, which still seeds the month). While Redis is not ready, or
+   * when the call fails, this process's own windows count instead, as the library's insurance did.
+   */
+  private async takeInRedis(
+    month: string | undefined,
+    minuteKey: string | undefined,
+    points: number,
+  ): Promise<number[]> {
+    const keys: string[] = [];
+    const ttls: number[] = [];
+    if (month !== undefined) {
+      keys.push(`${this.prefix}key-month:${month}`);
+      ttls.push(this.monthTtl);
+    }
+    if (minuteKey !== undefined) {
+      keys.push(`${this.prefix}key-minute:${minuteKey}`);
+      ttls.push(60);
+    }
+    const redis = this.redis;
+    if (redis && redis.status === 'ready') {
+      try {
+        return await (redis as unknown as TakeWindows).ppKeyLimitsTake(
+          keys.length,
+          ...keys,
+          points,
+          ...ttls,
+        );
+      } catch {
+        // Counted here instead, below.
+      }
+    }
+    const wall = Date.now();
+    const out: number[] = [];
+    if (month !== undefined) out.push(this.localMonth.take(month, points, wall).points, -1);
+    if (minuteKey !== undefined) {
+      const window = this.localMinute.take(minuteKey, points, wall);
+      out.push(window.points, window.endsAt - wall);
+    }
+    return out;
   }
 
   private verdict(
@@ -319,42 +387,31 @@ export class KeyLimits {
     return { allowed: true, headers, ...(monthly ? { monthly } : {}) };
   }
 
-  /** `points` requests included: the month's count so far. */
+  /** First sight of a key's month (in this process): its counter starts from what was already counted. */
+  private async seed(keyId: string, month: string, now: Date): Promise<void> {
+    if (this.seeded.has(month)) return;
+    const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 60_000;
+    const stored =
+      (await this.store.requestsSince(keyId, monthStart)) + this.recorder.unwrittenFor(keyId);
+    if (this.monthly) {
+      const current = await this.monthly.get(month);
+      if (!current || current.consumedPoints < stored)
+        await this.monthly.set(month, stored, this.monthTtl);
+    } else {
+      const current = this.localMonth.peek(month);
+      if (current < stored) this.localMonth.take(month, stored - current);
+    }
+    this.seeded.add(month);
+  }
+
+  /** `points` requests included: the month's count so far (in this process's windows). */
   private async countMonth(
     keyId: string,
     month: string,
     now: Date,
     points: number,
   ): Promise<number> {
-    if (!this.seeded.has(month)) {
-      // First sight of this key this month (in this process): start from what was already counted.
-      const monthStart = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1) / 60_000;
-      const stored =
-        (await this.store.requestsSince(keyId, monthStart)) + this.recorder.unwrittenFor(keyId);
-      if (this.monthly) {
-        const current = await this.monthly.get(month);
-        if (!current || current.consumedPoints < stored)
-          await this.monthly.set(month, stored, this.monthTtl);
-      } else {
-        const current = this.localMonth.peek(month);
-        if (current < stored) this.localMonth.take(month, stored - current);
-      }
-      this.seeded.add(month);
-    }
-    if (!this.monthly) return this.localMonth.take(month, points).points;
-    return (await this.consume(this.monthly, month, points)).consumedPoints;
-  }
-
-  private async consume(
-    limiter: RateLimiterAbstract,
-    key: string,
-    points: number,
-  ): Promise<RateLimiterRes> {
-    try {
-      return await limiter.consume(key, points);
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return error;
-      throw error;
-    }
+    await this.seed(keyId, month, now);
+    return this.localMonth.take(month, points).points;
   }
 }
