@@ -17,7 +17,10 @@ import {
   TeamIncidentsResolver,
 } from './modules/api-keys/key-incidents.resolver';
 import { AuditResolver } from './modules/audit/audit.resolver';
-import { TeamUsageAlertsResolver, UsageAlertsResolver } from './modules/alerts/usage-alerts.resolver';
+import {
+  TeamUsageAlertsResolver,
+  UsageAlertsResolver,
+} from './modules/alerts/usage-alerts.resolver';
 import {
   ApiKeyUsageResolver,
   TeamUsageResolver,
