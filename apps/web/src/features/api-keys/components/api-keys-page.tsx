@@ -16,25 +16,17 @@ import { useDocumentTitle } from '@mantine/hooks';
 import { IconFilterOff, IconInfoCircle, IconKey, IconPlus } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
 import { useEffect, useState, type ReactNode } from 'react';
-import { ConfirmModal } from '../../../components/confirm-modal';
 import { QueryError } from '../../../components/query-error';
 import type { ApiKeyFieldsFragment, Environment, KeyStatus } from '../../../gql/graphql';
-import { notifyError, notifySuccess } from '../../../lib/notify';
 import { ReportCompromisedModal } from '../../security/components/report-compromised-modal';
 import { useTeam } from '../../teams/hooks/use-teams';
 import { sparklineWindow } from '../../usage/ranges';
 import { canManageKeys } from '../../teams/roles';
-import { useRevokeApiKey } from '../hooks/use-api-key-mutations';
-import {
-  displayStart,
-  ENVIRONMENT_LABELS,
-  isEnvironment,
-  isKeyStatus,
-  STATUS_LABELS,
-} from '../labels';
+import { ENVIRONMENT_LABELS, isEnvironment, isKeyStatus, STATUS_LABELS } from '../labels';
 import { TeamApiKeysQuery } from '../operations';
 import { ApiKeysTable } from './api-keys-table';
 import { CreateApiKeyModal } from './create-api-key-modal';
+import { RevokeApiKeyModal } from './revoke-api-key-modal';
 import { RotateApiKeyModal } from './rotate-api-key-modal';
 
 export interface ApiKeysFilters {
@@ -116,7 +108,6 @@ export function ApiKeysPage({
   const [rotating, setRotating] = useState<ApiKeyFieldsFragment | null>(null);
   const [revoking, setRevoking] = useState<ApiKeyFieldsFragment | null>(null);
   const [reporting, setReporting] = useState<ApiKeyFieldsFragment | null>(null);
-  const { revoke, loading: revokeLoading } = useRevokeApiKey(teamId);
 
   const viewerRole = data?.team?.viewerRole ?? team?.viewerRole ?? null;
   const canManage = canManageKeys(viewerRole);
@@ -137,18 +128,6 @@ export function ApiKeysPage({
   const closeCreate = () => {
     setCreating(false);
     if (createEnvironment) setFilters(filters);
-  };
-
-  const confirmRevoke = async () => {
-    if (!revoking) return;
-    const key = revoking;
-    try {
-      await revoke(key.id);
-      notifySuccess('API key revoked', `${key.name} (${displayStart(key.start)}) no longer works.`);
-      setRevoking(null);
-    } catch (error) {
-      notifyError(`Could not revoke ${key.name}`, error);
-    }
   };
 
   let body: ReactNode;
@@ -265,25 +244,7 @@ export function ApiKeysPage({
             apiKey={reporting}
             onClose={() => setReporting(null)}
           />
-          <ConfirmModal
-            opened={revoking !== null}
-            title="Revoke API key"
-            confirmLabel="Revoke key"
-            loading={revokeLoading}
-            onConfirm={confirmRevoke}
-            onClose={() => setRevoking(null)}
-          >
-            {revoking ? (
-              <>
-                Revoke <b>{revoking.name}</b> (
-                <Text span ff="monospace" fz="sm">
-                  {displayStart(revoking.start)}
-                </Text>
-                )? It stops working <b>immediately</b> for every request that uses it, everywhere.
-                This cannot be undone: to keep a service running, rotate the key instead.
-              </>
-            ) : null}
-          </ConfirmModal>
+          <RevokeApiKeyModal teamId={teamId} apiKey={revoking} onClose={() => setRevoking(null)} />
         </>
       ) : null}
     </Card>

@@ -2,13 +2,10 @@ import { useQuery } from '@apollo/client/react';
 import { Card, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { useState, type ReactNode } from 'react';
-import { ConfirmModal } from '../../../components/confirm-modal';
 import { QueryError } from '../../../components/query-error';
 import type { ApiKeyFieldsFragment, MemberFieldsFragment } from '../../../gql/graphql';
-import { notifyError, notifySuccess } from '../../../lib/notify';
+import { RevokeApiKeyModal } from '../../api-keys/components/revoke-api-key-modal';
 import { RotateApiKeyModal } from '../../api-keys/components/rotate-api-key-modal';
-import { useRevokeApiKey } from '../../api-keys/hooks/use-api-key-mutations';
-import { displayStart } from '../../api-keys/labels';
 import { useViewer } from '../../auth/hooks/use-viewer';
 import { OffboardMemberModal } from '../../members/components/offboard-member-modal';
 import { useTeam } from '../../teams/hooks/use-teams';
@@ -66,20 +63,6 @@ export function SecurityPage({ teamId }: { teamId: string }) {
   const [revoking, setRevoking] = useState<ApiKeyFieldsFragment | null>(null);
   const [rotating, setRotating] = useState<ApiKeyFieldsFragment | null>(null);
   const [removing, setRemoving] = useState<MemberFieldsFragment | null>(null);
-  const { revoke, loading: revokeLoading } = useRevokeApiKey(teamId);
-
-  const confirmRevoke = async () => {
-    if (!revoking) return;
-    const key = revoking;
-    try {
-      await revoke(key.id);
-      await refetch();
-      notifySuccess('API key revoked', `${key.name} (${displayStart(key.start)}) no longer works.`);
-      setRevoking(null);
-    } catch (caught) {
-      notifyError(`Could not revoke ${key.name}`, caught);
-    }
-  };
 
   const loadError =
     error && !data?.team ? (
@@ -149,25 +132,12 @@ export function SecurityPage({ teamId }: { teamId: string }) {
               void refetch();
             }}
           />
-          <ConfirmModal
-            opened={revoking !== null}
-            title="Revoke API key"
-            confirmLabel="Revoke key"
-            loading={revokeLoading}
-            onConfirm={confirmRevoke}
+          <RevokeApiKeyModal
+            teamId={teamId}
+            apiKey={revoking}
             onClose={() => setRevoking(null)}
-          >
-            {revoking ? (
-              <>
-                Revoke <b>{revoking.name}</b> (
-                <Text span ff="monospace" fz="sm">
-                  {displayStart(revoking.start)}
-                </Text>
-                )? It stops working <b>immediately</b> for every request that uses it, everywhere.
-                This cannot be undone: to keep a service running, rotate the key instead.
-              </>
-            ) : null}
-          </ConfirmModal>
+            onRevoked={refetch}
+          />
           {removing ? (
             <OffboardMemberModal
               membership={removing}
