@@ -8,7 +8,7 @@ import {
   IconRefresh,
   IconShieldExclamation,
 } from '@tabler/icons-react';
-import { RelativeTime } from '../../../components/relative-time';
+import { Day, RelativeTime, RelativeTimeOr } from '../../../components/relative-time';
 import type { ApiKeyFieldsFragment, ApiKeySparklineFragment } from '../../../gql/graphql';
 import { formatAbsolute, formatDay } from '../../../lib/time';
 import { UsageSparkline } from '../../usage/components/sparkline';
@@ -221,13 +221,7 @@ export function ApiKeysTable({
                 ) : null}
               </Table.Td>
               <Table.Td>
-                <Text
-                  fz="sm"
-                  title={formatAbsolute(apiKey.createdAt)}
-                  style={{ whiteSpace: 'nowrap' }}
-                >
-                  {formatDay(apiKey.createdAt)}
-                </Text>
+                <Day value={apiKey.createdAt} style={{ whiteSpace: 'nowrap' }} />
                 <Text fz="xs" c="dimmed">
                   by {apiKey.createdBy?.name ?? 'a former member'}
                 </Text>
@@ -236,11 +230,7 @@ export function ApiKeysTable({
                 <ExpiresCell apiKey={apiKey} now={now} />
               </Table.Td>
               <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                {apiKey.lastUsedAt ? (
-                  <RelativeTime value={apiKey.lastUsedAt} />
-                ) : (
-                  <Dimmed>Never</Dimmed>
-                )}
+                <RelativeTimeOr value={apiKey.lastUsedAt} fallback="Never" />
               </Table.Td>
               <Table.Td>
                 {apiKey.usage ? <UsageSparkline usage={apiKey.usage} /> : <Dimmed>—</Dimmed>}

@@ -2,9 +2,8 @@ import { ActionIcon, Badge, Button, Group, Select, Table, Text, Tooltip } from '
 import { IconDoorExit, IconUserMinus } from '@tabler/icons-react';
 import { useState } from 'react';
 import { ConfirmModal } from '../../../components/confirm-modal';
-import { RelativeTime } from '../../../components/relative-time';
+import { Day, RelativeTimeOr } from '../../../components/relative-time';
 import type { MemberFieldsFragment, Role } from '../../../gql/graphql';
-import { formatDay, formatAbsolute } from '../../../lib/time';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { RoleBadge } from '../../teams/components/role-badge';
 import { useLeaveTeam } from '../../teams/hooks/use-team-mutations';
@@ -125,18 +124,10 @@ export function MembersTable({
                     <RoleCell member={member} viewerRole={viewerRole} />
                   </Table.Td>
                   <Table.Td>
-                    <Text fz="sm" title={formatAbsolute(member.joinedAt)}>
-                      {formatDay(member.joinedAt)}
-                    </Text>
+                    <Day value={member.joinedAt} />
                   </Table.Td>
                   <Table.Td>
-                    {member.lastActiveAt ? (
-                      <RelativeTime value={member.lastActiveAt} />
-                    ) : (
-                      <Text fz="sm" c="dimmed">
-                        Never
-                      </Text>
-                    )}
+                    <RelativeTimeOr value={member.lastActiveAt} fallback="Never" />
                   </Table.Td>
                   <Table.Td>
                     {isSelf ? (

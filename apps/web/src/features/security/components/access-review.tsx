@@ -26,7 +26,7 @@ import {
   IconUserOff,
 } from '@tabler/icons-react';
 import { useState, type ReactNode } from 'react';
-import { RelativeTime } from '../../../components/relative-time';
+import { Day, RelativeTimeOr } from '../../../components/relative-time';
 import type {
   AccessReviewFieldsFragment,
   ApiKeyFieldsFragment,
@@ -34,7 +34,6 @@ import type {
   Role,
 } from '../../../gql/graphql';
 import { notifyError, notifySuccess } from '../../../lib/notify';
-import { formatAbsolute, formatDay } from '../../../lib/time';
 import { EnvironmentBadge, KeyStart } from '../../api-keys/components/key-badges';
 import { displayStart } from '../../api-keys/labels';
 import { RoleBadge } from '../../teams/components/role-badge';
@@ -77,6 +76,9 @@ export const REVIEW_LISTS = {
 } as const;
 
 export type ReviewListName = keyof typeof REVIEW_LISTS;
+
+/** The lists in the order the page shows them. */
+const REVIEW_LIST_NAMES = Object.keys(REVIEW_LISTS) as ReviewListName[];
 
 export interface ReviewActions {
   onRemoveMember: (member: MemberFieldsFragment) => void;
@@ -179,18 +181,10 @@ function MembersList({
                 <RoleBadge role={member.role} size="sm" />
               </Table.Td>
               <Table.Td>
-                <Text fz="sm" title={formatAbsolute(member.joinedAt)}>
-                  {formatDay(member.joinedAt)}
-                </Text>
+                <Day value={member.joinedAt} />
               </Table.Td>
               <Table.Td>
-                {member.lastActiveAt ? (
-                  <RelativeTime value={member.lastActiveAt} />
-                ) : (
-                  <Text fz="sm" c="dimmed">
-                    Never
-                  </Text>
-                )}
+                <RelativeTimeOr value={member.lastActiveAt} fallback="Never" />
               </Table.Td>
               {canAct ? (
                 <Table.Td>
@@ -233,27 +227,13 @@ function KeyCells({ apiKey }: { apiKey: ApiKeyFieldsFragment }) {
         <EnvironmentBadge environment={apiKey.environment} />
       </Table.Td>
       <Table.Td>
-        {apiKey.lastUsedAt ? (
-          <RelativeTime value={apiKey.lastUsedAt} />
-        ) : (
-          <Text fz="sm" c="dimmed">
-            Never
-          </Text>
-        )}
+        <RelativeTimeOr value={apiKey.lastUsedAt} fallback="Never" />
       </Table.Td>
       <Table.Td>
-        {apiKey.expiresAt ? (
-          <RelativeTime value={apiKey.expiresAt} />
-        ) : (
-          <Text fz="sm" c="dimmed">
-            Never
-          </Text>
-        )}
+        <RelativeTimeOr value={apiKey.expiresAt} fallback="Never" />
       </Table.Td>
       <Table.Td>
-        <Text fz="sm" title={formatAbsolute(apiKey.createdAt)}>
-          {formatDay(apiKey.createdAt)}
-        </Text>
+        <Day value={apiKey.createdAt} />
         <Text fz="xs" c="dimmed">
           by {apiKey.createdBy?.name ?? 'a former member'}
         </Text>
@@ -439,19 +419,7 @@ export function AccessReview({
   actions: ReviewActions;
 }) {
   const [completing, setCompleting] = useState(false);
-  const toReview =
-    review.inactiveMembers.length +
-    review.staleKeys.length +
-    review.expiringKeys.length +
-    review.neverExpiringProductionKeys.length;
-  const keyList = (keys: readonly ApiKeyFieldsFragment[]) => (
-    <KeysList
-      keys={keys}
-      canAct={canAct}
-      onRevoke={actions.onRevokeKey}
-      onRotate={actions.onRotateKey}
-    />
-  );
+  const toReview = REVIEW_LIST_NAMES.reduce((sum, name) => sum + review[name].length, 0);
 
   return (
     <Stack gap="md">
@@ -460,11 +428,8 @@ export function AccessReview({
           <IconChecklist size={18} />
           {review.lastCompletedAt ? (
             <Text fz="sm">
-              Last completed{' '}
-              <Text span fw={600} title={formatAbsolute(review.lastCompletedAt)}>
-                {formatDay(review.lastCompletedAt)}
-              </Text>{' '}
-              by {review.lastCompletedBy?.name ?? 'a former member'}
+              Last completed <Day span fw={600} value={review.lastCompletedAt} /> by{' '}
+              {review.lastCompletedBy?.name ?? 'a former member'}
             </Text>
           ) : (
             <Text fz="sm" c="dimmed">
@@ -490,27 +455,26 @@ export function AccessReview({
           revoke or rotate keys, and mark the review complete.
         </Alert>
       ) : null}
-      <ReviewSection name="inactiveMembers" count={review.inactiveMembers.length}>
-        <MembersList
-          members={review.inactiveMembers}
-          viewerRole={viewerRole}
-          viewerId={viewerId}
-          canAct={canAct}
-          onRemove={actions.onRemoveMember}
-        />
-      </ReviewSection>
-      <ReviewSection name="staleKeys" count={review.staleKeys.length}>
-        {keyList(review.staleKeys)}
-      </ReviewSection>
-      <ReviewSection name="expiringKeys" count={review.expiringKeys.length}>
-        {keyList(review.expiringKeys)}
-      </ReviewSection>
-      <ReviewSection
-        name="neverExpiringProductionKeys"
-        count={review.neverExpiringProductionKeys.length}
-      >
-        {keyList(review.neverExpiringProductionKeys)}
-      </ReviewSection>
+      {REVIEW_LIST_NAMES.map((name) => (
+        <ReviewSection key={name} name={name} count={review[name].length}>
+          {name === 'inactiveMembers' ? (
+            <MembersList
+              members={review.inactiveMembers}
+              viewerRole={viewerRole}
+              viewerId={viewerId}
+              canAct={canAct}
+              onRemove={actions.onRemoveMember}
+            />
+          ) : (
+            <KeysList
+              keys={review[name]}
+              canAct={canAct}
+              onRevoke={actions.onRevokeKey}
+              onRotate={actions.onRotateKey}
+            />
+          )}
+        </ReviewSection>
+      ))}
       {canAct ? (
         <CompleteReviewModal
           teamId={teamId}

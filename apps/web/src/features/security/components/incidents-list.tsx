@@ -1,9 +1,8 @@
 import { Badge, EmptyState, Table, Text } from '@mantine/core';
 import { IconChevronRight, IconShieldCheck } from '@tabler/icons-react';
 import { AnchorLink } from '../../../components/links';
-import { RelativeTime } from '../../../components/relative-time';
+import { Day, RelativeTimeOr } from '../../../components/relative-time';
 import type { KeyIncidentFieldsFragment } from '../../../gql/graphql';
-import { formatAbsolute, formatDay } from '../../../lib/time';
 import { KeyStart } from '../../api-keys/components/key-badges';
 import { ACTION_LABELS } from '../labels';
 
@@ -89,9 +88,7 @@ export function IncidentsList({
                 </Table.Td>
               ) : null}
               <Table.Td>
-                <Text fz="sm" title={formatAbsolute(incident.createdAt)}>
-                  {formatDay(incident.createdAt)}
-                </Text>
+                <Day value={incident.createdAt} />
                 <ReportedBy incident={incident} />
               </Table.Td>
               <Table.Td>
@@ -110,13 +107,7 @@ export function IncidentsList({
                 </Text>
               </Table.Td>
               <Table.Td>
-                {incident.lastRejectedAt ? (
-                  <RelativeTime value={incident.lastRejectedAt} />
-                ) : (
-                  <Text fz="sm" c="dimmed">
-                    None
-                  </Text>
-                )}
+                <RelativeTimeOr value={incident.lastRejectedAt} fallback="None" />
               </Table.Td>
               <Table.Td>
                 <AnchorLink

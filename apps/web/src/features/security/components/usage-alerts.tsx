@@ -15,7 +15,7 @@ import {
 import { IconBellPlus, IconBellRinging, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
 import { ConfirmModal } from '../../../components/confirm-modal';
-import { RelativeTime } from '../../../components/relative-time';
+import { RelativeTimeOr } from '../../../components/relative-time';
 import type { UsageAlertFieldsFragment, UsageAlertKind } from '../../../gql/graphql';
 import { toApiErrorInfo } from '../../../apollo/errors';
 import { notifyError, notifySuccess } from '../../../lib/notify';
@@ -270,13 +270,7 @@ export function UsageAlerts({
                       </Text>
                     </Table.Td>
                     <Table.Td>
-                      {alert.lastTriggeredAt ? (
-                        <RelativeTime value={alert.lastTriggeredAt} />
-                      ) : (
-                        <Text fz="sm" c="dimmed">
-                          Not yet
-                        </Text>
-                      )}
+                      <RelativeTimeOr value={alert.lastTriggeredAt} fallback="Not yet" />
                     </Table.Td>
                     {canAct ? (
                       <Table.Td>
