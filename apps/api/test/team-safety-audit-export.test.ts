@@ -4,10 +4,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { AuditEvent } from '../src/modules/audit/audit-event.entity';
 import { AUDIT_EXPORT_COLUMNS } from '../src/modules/audit/audit-export';
-import { signUp, startPortal, type TestPortal } from './harness';
-import { TestSmtpServer } from './smtp';
+import { signUp, type TestPortal } from './harness';
+import type { TestSmtpServer } from './smtp';
 import { createTeam, makeWorld } from './teams-world';
-import { createKey } from './team-safety-world';
+import { createKey, startTeamSafetyPortal, stopTeamSafetyPortal } from './team-safety-world';
 
 /**
  * GET /api/teams/:teamId/audit-log?format=csv|jsonl (issue 10): the whole log streamed in bounded
@@ -22,17 +22,9 @@ let t: TestPortal;
 let smtp: TestSmtpServer;
 
 beforeAll(async () => {
-  smtp = new TestSmtpServer();
-  t = await startPortal({
-    // Scheduled jobs (reminders) off: these tests read mails by address and move the clock.
-    JOBS_INTERVAL_SECONDS: '0',
-    SMTP_URL: await smtp.start(),
-  });
+  ({ t, smtp } = await startTeamSafetyPortal());
 }, 60_000);
-afterAll(async () => {
-  await t.stop();
-  await smtp.stop();
-});
+afterAll(() => stopTeamSafetyPortal(t, smtp));
 
 const exportUrl = (teamId: string, format?: string) =>
   `${t.url}/api/teams/${teamId}/audit-log${format ? `?format=${format}` : ''}`;

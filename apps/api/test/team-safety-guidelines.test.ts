@@ -1,8 +1,14 @@
-import { startPortal, type TestPortal } from './harness';
-import { TestSmtpServer } from './smtp';
+import type { TestPortal } from './harness';
+import type { TestSmtpServer } from './smtp';
 import { ACCEPT, INVITE, invitationToken, makeWorld } from './teams-world';
 import { signUp } from './harness';
-import { auditEvents, createKey, withKey } from './team-safety-world';
+import {
+  auditEvents,
+  createKey,
+  startTeamSafetyPortal,
+  stopTeamSafetyPortal,
+  withKey,
+} from './team-safety-world';
 
 /** Team.guidelines, their preview for invitees, and each member's acknowledgement (issue 10). */
 
@@ -13,17 +19,9 @@ let t: TestPortal;
 let smtp: TestSmtpServer;
 
 beforeAll(async () => {
-  smtp = new TestSmtpServer();
-  t = await startPortal({
-    // Scheduled jobs (reminders) off: these tests read mails by address and move the clock.
-    JOBS_INTERVAL_SECONDS: '0',
-    SMTP_URL: await smtp.start(),
-  });
+  ({ t, smtp } = await startTeamSafetyPortal());
 }, 60_000);
-afterAll(async () => {
-  await t.stop();
-  await smtp.stop();
-});
+afterAll(() => stopTeamSafetyPortal(t, smtp));
 
 const UPDATE = `mutation($id: ID!, $input: UpdateTeamInput!) { updateTeam(id: $id, input: $input) { id name guidelines guidelinesUpdatedAt } }`;
 const GUIDELINES = `query($id: ID!) { team(id: $id) { name guidelines guidelinesUpdatedAt members { id guidelinesAcknowledgedAt } } }`;

@@ -1,8 +1,14 @@
 import type { Revocation } from '../src/core/revocations';
-import { startPortal, type TestPortal } from './harness';
-import { TestSmtpServer } from './smtp';
+import type { TestPortal } from './harness';
+import type { TestSmtpServer } from './smtp';
 import { makeWorld } from './teams-world';
-import { auditEvents, createKey, withKey } from './team-safety-world';
+import {
+  auditEvents,
+  createKey,
+  startTeamSafetyPortal,
+  stopTeamSafetyPortal,
+  withKey,
+} from './team-safety-world';
 
 /** offboardMember and Membership.createdApiKeys (issue 10): both choices, the rules, one transaction. */
 
@@ -15,12 +21,7 @@ let heard: Revocation[] = [];
 let stopListening: () => void;
 
 beforeAll(async () => {
-  smtp = new TestSmtpServer();
-  t = await startPortal({
-    // Scheduled jobs (reminders) off: these tests read mails by address and move the clock.
-    JOBS_INTERVAL_SECONDS: '0',
-    SMTP_URL: await smtp.start(),
-  });
+  ({ t, smtp } = await startTeamSafetyPortal());
   stopListening = t.portal.services.revocations.on((r) => void heard.push(r));
 }, 60_000);
 beforeEach(() => {
@@ -28,8 +29,7 @@ beforeEach(() => {
 });
 afterAll(async () => {
   stopListening();
-  await t.stop();
-  await smtp.stop();
+  await stopTeamSafetyPortal(t, smtp);
 });
 
 const OFFBOARD = `mutation($id: ID!, $keys: DepartingMemberKeys!) { offboardMember(membershipId: $id, keys: $keys) }`;

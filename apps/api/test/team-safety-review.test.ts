@@ -1,8 +1,16 @@
-import { startPortal, type TestPortal } from './harness';
-import { TestSmtpServer } from './smtp';
+import type { TestPortal } from './harness';
+import type { TestSmtpServer } from './smtp';
 import { join, makeWorld, TEAM } from './teams-world';
 import { signUp } from './harness';
-import { auditEvents, createKey, DAY, settle, withKey } from './team-safety-world';
+import {
+  auditEvents,
+  createKey,
+  DAY,
+  settle,
+  startTeamSafetyPortal,
+  stopTeamSafetyPortal,
+  withKey,
+} from './team-safety-world';
 
 /**
  * Team.accessReview and completeAccessReview (issue 10), over real HTTP with the test clock: each
@@ -16,19 +24,10 @@ let t: TestPortal;
 let smtp: TestSmtpServer;
 
 beforeAll(async () => {
-  smtp = new TestSmtpServer();
   // Sessions last 90 days: people act across the clock's jumps.
-  t = await startPortal({
-    // Scheduled jobs (reminders) off: these tests read mails by address and move the clock.
-    JOBS_INTERVAL_SECONDS: '0',
-    SMTP_URL: await smtp.start(),
-    SESSION_TTL_HOURS: String(90 * 24),
-  });
+  ({ t, smtp } = await startTeamSafetyPortal({ SESSION_TTL_HOURS: String(90 * 24) }));
 }, 60_000);
-afterAll(async () => {
-  await t.stop();
-  await smtp.stop();
-});
+afterAll(() => stopTeamSafetyPortal(t, smtp));
 
 const REVIEW = `query($id: ID!, $days: Int) { team(id: $id) { accessReview(inactiveDays: $days) {
   inactiveMembers { id role user { email } }

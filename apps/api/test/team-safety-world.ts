@@ -1,7 +1,25 @@
-import type { TestPortal } from './harness';
+import { startPortal, type TestPortal } from './harness';
+import { TestSmtpServer } from './smtp';
 import type { Person } from './teams-world';
 
 /** Helpers shared by the team-safety tests (issue 10). */
+
+/**
+ * A portal and the test SMTP server it mails to. Scheduled jobs (reminders) off: these tests read
+ * mails by address and move the clock. `env` adds to or overrides the portal's settings.
+ */
+export async function startTeamSafetyPortal(
+  env: Record<string, string> = {},
+): Promise<{ t: TestPortal; smtp: TestSmtpServer }> {
+  const smtp = new TestSmtpServer();
+  const t = await startPortal({ JOBS_INTERVAL_SECONDS: '0', SMTP_URL: await smtp.start(), ...env });
+  return { t, smtp };
+}
+
+export async function stopTeamSafetyPortal(t: TestPortal, smtp: TestSmtpServer): Promise<void> {
+  await t.stop();
+  await smtp.stop();
+}
 
 export const MINUTE = 1;
 export const DAY = 24 * 60;
