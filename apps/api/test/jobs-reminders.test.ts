@@ -1,13 +1,7 @@
 import type { ParsedMail } from 'mailparser';
-import {
-  databaseUrlOf,
-  signUp,
-  startPortal,
-  TestClock,
-  uniqueEmail,
-  type TestPortal,
-} from './harness';
-import { TestSmtpServer } from './smtp';
+import { signUp, TestClock, uniqueEmail, type TestPortal } from './harness';
+import type { TestSmtpServer } from './smtp';
+import { startTwoPortals, stopTwoPortals } from './two-portals';
 import { createTeam, join, type Person } from './teams-world';
 
 /**
@@ -40,26 +34,17 @@ describe('expiry reminders across two processes', () => {
   let smtp: TestSmtpServer;
 
   beforeAll(async () => {
-    smtp = new TestSmtpServer();
-    const smtpUrl = await smtp.start();
     // One deployment: one JWT secret, sessions long enough for the months the clock moves.
-    const env = {
-      SMTP_URL: smtpUrl,
-      JWT_SECRET: 'jobs-test-secret-of-at-least-32-characters',
-      SESSION_TTL_HOURS: '2160',
-      JOBS_INTERVAL_SECONDS: MYSQL ? '1' : '0',
-    };
-    a = await startPortal(env, { clock });
-    b = await startPortal(
-      { ...env, DATABASE_URL: databaseUrlOf(a), REDIS_KEY_PREFIX: a.portal.config.redisPrefix },
-      { clock },
-    );
+    ({ a, b, smtp } = await startTwoPortals(
+      {
+        JWT_SECRET: 'jobs-test-secret-of-at-least-32-characters',
+        SESSION_TTL_HOURS: '2160',
+        JOBS_INTERVAL_SECONDS: MYSQL ? '1' : '0',
+      },
+      clock,
+    ));
   });
-  afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-    await smtp?.stop();
-  });
+  afterAll(() => stopTwoPortals({ a, b, smtp }));
 
   /** Both instances run their jobs (at once on MariaDB, with their tickers), then again. */
   async function bothRun(): Promise<void> {

@@ -1,14 +1,7 @@
 import type { ParsedMail } from 'mailparser';
-import {
-  databaseUrlOf,
-  signUp,
-  startPortal,
-  TestClock,
-  uniqueEmail,
-  type GraphQLResponse,
-  type TestPortal,
-} from './harness';
-import { TestSmtpServer } from './smtp';
+import { signUp, TestClock, uniqueEmail, type GraphQLResponse, type TestPortal } from './harness';
+import type { TestSmtpServer } from './smtp';
+import { startTwoPortals, stopTwoPortals } from './two-portals';
 import { createTeam, join, type Person } from './teams-world';
 
 /**
@@ -46,23 +39,12 @@ describe('usage alerts', () => {
   let smtp: TestSmtpServer;
 
   beforeAll(async () => {
-    smtp = new TestSmtpServer();
-    const env = {
-      SMTP_URL: await smtp.start(),
-      JWT_SECRET: 'alerts-test-secret-of-at-least-32-characters',
-      SESSION_TTL_HOURS: '2160',
-    };
-    a = await startPortal(env, { clock });
-    b = await startPortal(
-      { ...env, DATABASE_URL: databaseUrlOf(a), REDIS_KEY_PREFIX: a.portal.config.redisPrefix },
-      { clock },
-    );
+    ({ a, b, smtp } = await startTwoPortals(
+      { JWT_SECRET: 'alerts-test-secret-of-at-least-32-characters', SESSION_TTL_HOURS: '2160' },
+      clock,
+    ));
   });
-  afterAll(async () => {
-    await b?.stop();
-    await a?.stop();
-    await smtp?.stop();
-  });
+  afterAll(() => stopTwoPortals({ a, b, smtp }));
 
   async function world(name = 'Alert Partners') {
     const [owner, admin, member] = await Promise.all(
