@@ -1,6 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import { simpleParser, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { ParsedMail } from 'mailparser';
 import { LOG_IN, signUp, startPortal, uniqueEmail, type TestPortal } from './harness';
 import { TestSmtpServer } from './smtp';
 import { createTeam, join, type Person } from './teams-world';
@@ -191,43 +189,12 @@ describe('stale-key digest and access review reminder', () => {
   });
 });
 
-/** A real SMTP server that refuses every recipient while `refusing` is set (a mail provider's outage). */
-class RefusingSmtpServer {
-  refusing = false;
-  readonly messages: ParsedMail[] = [];
-  private readonly server = new SMTPServer({
-    secure: false,
-    authOptional: true,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    logger: false,
-    onRcptTo: (_address, _session, callback) => {
-      if (this.refusing)
-        callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 450 }));
-      else callback();
-    },
-    onData: (stream, _session, callback) => {
-      simpleParser(stream)
-        .then((mail) => {
-          this.messages.push(mail);
-          callback();
-        })
-        .catch((error: Error) => callback(error));
-    },
-  });
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    return `smtp://127.0.0.1:${(this.server.server.address() as AddressInfo).port}`;
-  }
-  stop(): Promise<void> {
-    return new Promise((resolve) => this.server.close(() => resolve()));
-  }
-}
-
 describe('a mail refused by the SMTP server', () => {
+  // The test SMTP server refuses every recipient while `refusing` is set (a mail provider's outage).
   let t: TestPortal;
-  let smtp: RefusingSmtpServer;
+  let smtp: TestSmtpServer;
   beforeAll(async () => {
-    smtp = new RefusingSmtpServer();
+    smtp = new TestSmtpServer();
     t = await startPortal({ ...ENV, SMTP_URL: await smtp.start() });
   });
   afterAll(async () => {

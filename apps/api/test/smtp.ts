@@ -5,11 +5,18 @@ import { SMTPServer } from 'smtp-server';
 /** A real SMTP server on an ephemeral port that keeps every message it receives, parsed. */
 export class TestSmtpServer {
   readonly messages: ParsedMail[] = [];
+  /** While true, every recipient is refused with a 450 (mailbox unavailable for now). */
+  refusing = false;
   private readonly server = new SMTPServer({
     secure: false,
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
+    onRcptTo: (_address, _session, callback) => {
+      if (this.refusing)
+        callback(Object.assign(new Error('Mailbox unavailable'), { responseCode: 450 }));
+      else callback();
+    },
     onData: (stream, _session, callback) => {
       simpleParser(stream)
         .then((mail) => {
