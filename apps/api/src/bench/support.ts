@@ -54,8 +54,14 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-/** A signed-up person with a team and a key of it. */
-export async function personWithKey(url: string) {
+/** Key limits as `createApiKey` takes them; omitted or null means no limit. */
+export interface KeyLimits {
+  rateLimitPerMinute?: number | null;
+  monthlyRequestLimit?: number | null;
+}
+
+/** A signed-up person with a team and a key of it (with the limits given, none by default). */
+export async function personWithKey(url: string, limits: KeyLimits = {}) {
   const email = `bench-${Date.now()}-${Math.random().toString(36).slice(2)}@example.test`;
   const { signUp } = await gql<{ signUp: { token: string } }>(
     url,
@@ -73,7 +79,13 @@ export async function personWithKey(url: string) {
     url,
     `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { secret apiKey { id } } }`,
     {
-      i: { teamId: createTeam.id, name: 'bench', environment: 'DEVELOPMENT', expiration: 'NEVER' },
+      i: {
+        teamId: createTeam.id,
+        name: 'bench',
+        environment: 'DEVELOPMENT',
+        expiration: 'NEVER',
+        ...limits,
+      },
     },
     auth,
   );
