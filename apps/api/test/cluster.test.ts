@@ -1,9 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from '../src/bench/spawn';
+import { freePort, startPortalProcess, type PortalProcess } from '../src/bench/spawn';
 import { freshDatabase } from './harness';
 
 /**
@@ -65,38 +63,9 @@ function request(
 const gql = (base: string, query: string, variables: object, headers: Record<string, string>) =>
   request(base, '/graphql', { method: 'POST', headers, body: { query, variables } });
 
-interface Started {
-  child: ChildProcess;
-  base: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-function start(env: Record<string, string>, port: number): Started {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-cluster-'));
-  const child = spawn(process.execPath, [MAIN], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'info',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      rmSync(dataDir, { recursive: true, force: true });
-      resolve(code);
-    }),
-  );
-  return { child, base: `http://127.0.0.1:${port}`, output: () => output, exited };
-}
+/** The built server on `port`, its stdout and stderr kept (the primary logs at info). */
+const start = (env: Record<string, string>, port: number): PortalProcess =>
+  startPortalProcess({ LOG_LEVEL: 'info', ...env }, port, { stdout: true });
 
 /** The pids of a process's children (Linux /proc). */
 function childrenOf(pid: number): number[] {
@@ -168,7 +137,7 @@ if (!process.env.REDIS_URL)
   );
 
 withRedis('WEB_CONCURRENCY=2', () => {
-  let started: Started;
+  let started: PortalProcess;
   let dropDatabase: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const database = await freshDatabase();

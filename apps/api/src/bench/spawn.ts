@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -28,13 +28,26 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface PortalProcess {
+  child: ChildProcess;
+  base: string;
+  /** What the process wrote to stderr (and to stdout, when asked for). */
+  output: () => string;
+  /** Resolves with the exit code once the process has ended and its data folder is removed. */
+  exited: Promise<number | null>;
+}
+
 /**
- * The built portal (dist/main.js) as a separate process, as it runs in production, on a free port
- * with its own data folder; resolves once /healthz answers 200.
+ * The built portal (dist/main.js) as a separate process, as it runs in production, on `port` with
+ * its own data folder (removed when it exits), LOG_LEVEL warn unless `env` says otherwise. Does not
+ * wait for it to answer.
  */
-export async function spawnPortal(env: Record<string, string>): Promise<SpawnedPortal> {
+export function startPortalProcess(
+  env: Record<string, string>,
+  port: number,
+  options: { stdout?: boolean } = {},
+): PortalProcess {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'pp-process-'));
-  const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: {
       ...process.env,
@@ -45,14 +58,26 @@ export async function spawnPortal(env: Record<string, string>): Promise<SpawnedP
       LOG_LEVEL: 'warn',
       ...env,
     },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', options.stdout ? 'pipe' : 'ignore', 'pipe'],
   });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
+    child.once('exit', (code) => {
+      rmSync(dataDir, { recursive: true, force: true });
+      resolve(code);
+    }),
   );
-  const base = `http://127.0.0.1:${port}`;
+  return { child, base: `http://127.0.0.1:${port}`, output: () => output, exited };
+}
+
+/**
+ * The built portal (dist/main.js) as a separate process, as it runs in production, on a free port
+ * with its own data folder; resolves once /healthz answers 200.
+ */
+export async function spawnPortal(env: Record<string, string>): Promise<SpawnedPortal> {
+  const { child, base, output, exited } = startPortalProcess(env, await freePort());
   for (let i = 0; ; i++) {
     if (
       await fetch(`${base}/healthz`).then(
@@ -63,19 +88,17 @@ export async function spawnPortal(env: Record<string, string>): Promise<SpawnedP
       break;
     if (i > 200 || child.exitCode !== null) {
       child.kill('SIGKILL');
-      throw new Error(`the portal did not start: ${stderr}`);
+      throw new Error(`the portal did not start: ${output()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     base,
     exited,
-    stderr: () => stderr,
+    stderr: output,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
-      const code = await exited;
-      rmSync(dataDir, { recursive: true, force: true });
-      return code;
+      return exited;
     },
   };
 }
