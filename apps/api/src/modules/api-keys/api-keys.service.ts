@@ -168,41 +168,32 @@ export class ApiKeysService {
     );
     if (key.revokedAt) return key;
     const now = this.deps.clock.now();
-    await this.deps.db.transaction(async (m) => {
-      await m.update(
-        ApiKey,
-        { id, revokedAt: IsNull() },
-        { revokedAt: now, revokedById: actor.userId },
-      );
-      await this.deps.audit.record(m, {
-        teamId: key.teamId,
-        actorUserId: actor.userId,
-        action: 'api_key.revoked',
-        targetType: 'api_key',
-        targetId: id,
-        details: { name: key.name, start: key.start },
-      });
-    });
+    const revoked = await this.deps.db.transaction((m) =>
+      this.revokeWithin(m, key, actor.userId, null, now),
+    );
     this.deps.authenticator.invalidate(id);
-    return { ...key, revokedAt: now, revokedById: actor.userId };
+    // Not revoked here: a concurrent request did it (and audited it) first.
+    return revoked ? { ...key, revokedAt: now, revokedById: actor.userId } : this.get(caller, id);
   }
 
   /**
    * Revokes one key inside the caller's transaction (offboarding its creator), audited as
-   * api_key.revoked with the reason. False when it was already revoked. After the transaction
-   * commits, call `announceRevoked` so every process drops it.
+   * api_key.revoked with the reason, if any. False when it was already revoked. After the
+   * transaction commits, call `announceRevoked` so every process drops it.
    */
   async revokeWithin(
     m: EntityManager,
     key: ApiKey,
     /** null: no person (a secret scanner's report). */
     actorUserId: string | null,
-    reason: string,
+    /** null: the key's own revocation by a person (revokeApiKey), which gives none. */
+    reason: string | null,
+    now: Date = this.deps.clock.now(),
   ): Promise<boolean> {
     const result = await m.update(
       ApiKey,
       { id: key.id, revokedAt: IsNull() },
-      { revokedAt: this.deps.clock.now(), revokedById: actorUserId },
+      { revokedAt: now, revokedById: actorUserId },
     );
     if (!result.affected) return false;
     await this.deps.audit.record(m, {
@@ -211,7 +202,7 @@ export class ApiKeysService {
       action: 'api_key.revoked',
       targetType: 'api_key',
       targetId: key.id,
-      details: { name: key.name, start: key.start, reason },
+      details: { name: key.name, start: key.start, ...(reason === null ? {} : { reason }) },
     });
     return true;
   }
