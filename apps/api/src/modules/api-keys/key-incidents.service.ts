@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { IsNull } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import { parseApiKey } from '@partner-portal/keys';
 import type { Clock } from '../../core/clock';
 import type { Database } from '../../core/db/database';
@@ -81,23 +81,9 @@ export class KeyIncidentsService {
         reportedById: actor.userId,
         details,
       });
-      await m.insert(KeyIncident, incident);
-      await this.deps.audit.record(m, {
-        teamId: key.teamId,
-        actorUserId: actor.userId,
-        action: 'api_key.compromised',
-        targetType: 'api_key',
-        targetId: key.id,
-        details: {
-          name: key.name,
-          start: key.start,
-          incidentId: incident.id,
-          source: 'PERSON',
-          action: input.action,
-          revoked,
-          replacementKeyId: replacement?.apiKey.id ?? null,
-          details,
-        },
+      await this.insertIncident(m, key, incident, revoked, {
+        replacementKeyId: replacement?.apiKey.id ?? null,
+        details,
       });
       return { incident, replacement, revoked };
     });
@@ -135,23 +121,7 @@ export class KeyIncidentsService {
         reportedById: null,
         foundAt,
       });
-      await m.insert(KeyIncident, incident);
-      await this.deps.audit.record(m, {
-        teamId: key.teamId,
-        actorUserId: null,
-        action: 'api_key.compromised',
-        targetType: 'api_key',
-        targetId: key.id,
-        details: {
-          name: key.name,
-          start: key.start,
-          incidentId: incident.id,
-          source: 'SECRET_SCANNING',
-          action: CompromiseAction.REVOKE,
-          revoked,
-          foundAt,
-        },
-      });
+      await this.insertIncident(m, key, incident, revoked, { foundAt });
       return { incident, revoked };
     });
     if (result?.revoked) this.deps.apiKeys.announceRevoked(key.id);
@@ -205,6 +175,36 @@ export class KeyIncidentsService {
       rejectedAttempts: 0,
       lastRejectedAt: null,
     };
+  }
+
+  /**
+   * Stores the incident and audits it as api_key.compromised (by its reporter, or nobody for a
+   * scanner) inside the report's transaction; `more` adds to the audit details.
+   */
+  private async insertIncident(
+    m: EntityManager,
+    key: ApiKey,
+    incident: KeyIncident,
+    revoked: boolean,
+    more: Record<string, unknown>,
+  ): Promise<void> {
+    await m.insert(KeyIncident, incident);
+    await this.deps.audit.record(m, {
+      teamId: key.teamId,
+      actorUserId: incident.reportedById,
+      action: 'api_key.compromised',
+      targetType: 'api_key',
+      targetId: key.id,
+      details: {
+        name: key.name,
+        start: key.start,
+        incidentId: incident.id,
+        source: incident.source,
+        action: incident.action,
+        revoked,
+        ...more,
+      },
+    });
   }
 
   /** To the team's owners and the provider's support, after the commit; a failure is logged. */
