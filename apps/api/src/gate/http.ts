@@ -15,7 +15,7 @@ import type { Principal } from '../core/auth/principal';
 import type { Config } from '../config';
 import type { Services } from '../services';
 import type { Gate, Ticket } from './gate';
-import { sendError, sendErrors } from './respond';
+import { credentialsOf, sendError, sendErrors, sendRefusal } from './respond';
 
 type Format = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -99,28 +99,13 @@ export class HttpTransport {
 
   private readonly enter: RequestHandler = (req, res, next) => {
     const startedAt = performance.now();
-    const apiKey = req.headers['x-api-key'];
     this.gate
-      .enter(
-        {
-          authorization: req.headers.authorization,
-          apiKey: Array.isArray(apiKey) ? apiKey.join(',') : apiKey,
-        },
-        req.ip ?? 'unknown',
-        startedAt,
-      )
+      .enter(credentialsOf(req), req.ip ?? 'unknown', startedAt)
       .then((entry) => {
         // Counted once it is answered, whatever the answer.
         if (entry.ticket) res.once('finish', finishTicket(entry.ticket, res));
         res.set(entry.headers);
-        if (!entry.ok)
-          return sendError(
-            res,
-            entry.status,
-            entry.error.code,
-            entry.error.message,
-            entry.error.extensions,
-          );
+        if (!entry.ok) return sendRefusal(res, entry);
         this.admitted.set(req, { principal: entry.principal, ticket: entry.ticket });
         next();
       })

@@ -1,6 +1,7 @@
-import type { ErrorRequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, Response } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { DATABASE_UNAVAILABLE_MESSAGE, ErrorCode, isDatabaseUnavailable } from '../core/errors';
+import type { Credentials, Entry } from './gate';
 
 /** The one place an HTTP error answer is written: GraphQL-shaped, with the contract's code. */
 export function sendError(
@@ -11,6 +12,21 @@ export function sendError(
   extensions: Record<string, unknown> = {},
 ): void {
   sendErrors(res, status, [{ message, extensions: { code, ...extensions } }]);
+}
+
+/** The gate's refusal of a request (401, 429), with the status and error it chose. */
+export function sendRefusal(res: Response, refusal: Extract<Entry, { ok: false }>): void {
+  const { code, message, extensions } = refusal.error;
+  sendError(res, refusal.status, code, message, extensions);
+}
+
+/** What an HTTP request presents to the gate: `Authorization`, or `X-API-Key` (repeated: joined). */
+export function credentialsOf(req: Request): Credentials {
+  const apiKey = req.headers['x-api-key'];
+  return {
+    authorization: req.headers.authorization,
+    apiKey: Array.isArray(apiKey) ? apiKey.join(',') : apiKey,
+  };
 }
 
 export function sendErrors(

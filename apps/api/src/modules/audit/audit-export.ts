@@ -3,7 +3,7 @@ import { Router, type Request, type Response } from 'express';
 import type { Principal } from '../../core/auth/principal';
 import { AppError, ErrorCode } from '../../core/errors';
 import type { Gate } from '../../gate/gate';
-import { sendError } from '../../gate/respond';
+import { credentialsOf, sendError, sendRefusal } from '../../gate/respond';
 import type { Services } from '../../services';
 import type { ExportedAuditEvent } from './audit.service';
 
@@ -106,28 +106,13 @@ export function auditExportRoutes(deps: { gate: Gate; services: Services }): Rou
   let total = 0;
 
   const handler = async (req: Request, res: Response): Promise<void> => {
-    const apiKey = req.headers['x-api-key'];
-    const entry = await gate.enter(
-      {
-        authorization: req.headers.authorization,
-        apiKey: Array.isArray(apiKey) ? apiKey.join(',') : apiKey,
-      },
-      req.ip ?? 'unknown',
-      performance.now(),
-    );
+    const entry = await gate.enter(credentialsOf(req), req.ip ?? 'unknown', performance.now());
     if (entry.ticket) {
       const ticket = entry.ticket;
       res.once('close', () => ticket.finish(res.statusCode));
     }
     res.set(entry.headers);
-    if (!entry.ok)
-      return sendError(
-        res,
-        entry.status,
-        entry.error.code,
-        entry.error.message,
-        entry.error.extensions,
-      );
+    if (!entry.ok) return sendRefusal(res, entry);
     const principal = entry.principal;
     if (!principal) return sendError(res, 401, ErrorCode.UNAUTHENTICATED, 'Sign in to do this.');
 
