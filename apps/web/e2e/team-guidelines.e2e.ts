@@ -1,12 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { BrowserContext, Page } from 'playwright-core';
-import {
-  expectNoCspViolations,
-  launchMultiContextBrowser,
-  type MultiContextBrowser,
-} from './support/browser';
-import { startPortal, type Portal } from './support/portal';
-import { startMailCatcher, type MailCatcher } from './support/smtp';
+import type { Page } from 'playwright-core';
+import { invitationLinkIn, signUpInBrowser, useMultiContextJourney } from './support/journey';
 
 /**
  * Team safety in a real browser against the real built portal and a real SMTP server: an owner
@@ -16,12 +10,8 @@ import { startMailCatcher, type MailCatcher } from './support/smtp';
  * CSV and JSON Lines; the dashboard's checklist items tick from real data.
  */
 describe('team guidelines, offboarding, audit export and checklists', () => {
-  let mail: MailCatcher;
-  let portal: Portal;
-  let browser: MultiContextBrowser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
-  const shots = process.env.E2E_SCREENSHOTS_DIR;
+  const journey = useMultiContextJourney();
+  const { newPage, problems, shot, url } = journey;
 
   const stamp = Date.now();
   const owner = { name: 'Grace Owner', email: `grace-${stamp}@example.test` };
@@ -39,41 +29,6 @@ describe('team guidelines, offboarding, audit export and checklists', () => {
     '',
     '<script>window.__pwned=4</script>',
   ].join('\n');
-
-  beforeAll(async () => {
-    mail = await startMailCatcher();
-    portal = await startPortal({ smtpPort: mail.port });
-    browser = await launchMultiContextBrowser();
-  });
-
-  afterEach(() => {
-    if (browser) expectNoCspViolations(browser.watch);
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await portal?.stop();
-    await mail?.close();
-    if (problems.length > 0) console.log(problems.join('\n'));
-  });
-
-  const url = (path: string) => `${portal.url}${path}`;
-
-  async function newPage(label: string): Promise<Page> {
-    const context = await browser.newContext(label);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => problems.push(`${label}: page error: ${error.message}`));
-    return page;
-  }
-
-  async function shot(page: Page, name: string, fullPage = true) {
-    if (!shots) return;
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: `${shots}/${name}.png`, fullPage });
-  }
 
   /**
    * The rendered guidelines on this page hold the hostile parts as text only: no script element,
@@ -145,12 +100,7 @@ describe('team guidelines, offboarding, audit export and checklists', () => {
   it('keeps guidelines harmless, shows them to newcomers once, offboards, exports, and ticks the checklist', async () => {
     // The owner signs up and creates the team.
     const ownerPage = await newPage('owner');
-    await ownerPage.goto(url('/signup'));
-    await ownerPage.getByLabel(/^Name/).fill(owner.name);
-    await ownerPage.getByLabel(/email/i).fill(owner.email);
-    await ownerPage.getByLabel(/^Password/).fill(password);
-    await ownerPage.getByRole('button', { name: 'Create account' }).click();
-    await ownerPage.waitForURL((u) => u.pathname === '/');
+    await signUpInBrowser(ownerPage, url, owner, password);
     const createCard = ownerPage.getByTestId('create-first-team');
     await createCard.getByLabel(/^Team name/).fill(teamName);
     await createCard.getByRole('button', { name: 'Create team' }).click();
@@ -205,11 +155,8 @@ describe('team guidelines, offboarding, audit export and checklists', () => {
     await ownerPage.getByRole('option', { name: 'Admin' }).click();
     await inviteDialog.getByRole('button', { name: 'Send invitation' }).click();
     await ownerPage.getByText('Invitation sent').first().waitFor();
-    const message = await mail.waitForMessage(invitee.email, 15_000);
-    const escaped = portal.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const invitationLink = new RegExp(`${escaped}/invitations/[A-Za-z0-9_%-]+`).exec(
-      message.text ?? '',
-    )![0];
+    const message = await journey.mail.waitForMessage(invitee.email, 15_000);
+    const invitationLink = invitationLinkIn(message, journey.portal.url);
 
     // Ivan reads the guidelines on the acceptance page, before joining: harmless there too.
     const ivanPage = await newPage('invitee');

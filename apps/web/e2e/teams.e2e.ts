@@ -1,11 +1,4 @@
-import type { BrowserContext, Page } from 'playwright-core';
-import {
-  expectNoCspViolations,
-  launchMultiContextBrowser,
-  type MultiContextBrowser,
-} from './support/browser';
-import { startPortal, type Portal } from './support/portal';
-import { startMailCatcher, type MailCatcher } from './support/smtp';
+import { invitationLinkIn, signUpInBrowser, useMultiContextJourney } from './support/journey';
 
 /**
  * Teams in a real browser against the real built portal: an owner creates a team and invites a
@@ -14,12 +7,8 @@ import { startMailCatcher, type MailCatcher } from './support/smtp';
  * the whole story.
  */
 describe('teams, roles and invitations', () => {
-  let mail: MailCatcher;
-  let portal: Portal;
-  let browser: MultiContextBrowser;
-  const contexts: BrowserContext[] = [];
-  const problems: string[] = [];
-  const shots = process.env.E2E_SCREENSHOTS_DIR;
+  const journey = useMultiContextJourney();
+  const { newPage, problems, shot, url } = journey;
 
   const stamp = Date.now();
   const owner = { name: 'Olivia Owner', email: `owner-${stamp}@example.test` };
@@ -28,49 +17,10 @@ describe('teams, roles and invitations', () => {
   const teamName = 'Acme Integrations';
   const personalMessage = 'Hi Ivan, join us to manage the payments integration!';
 
-  beforeAll(async () => {
-    mail = await startMailCatcher();
-    portal = await startPortal({ smtpPort: mail.port });
-    browser = await launchMultiContextBrowser();
-  });
-
-  // A page that broke the Content-Security-Policy fails the step it happened in.
-  afterEach(() => {
-    if (browser) expectNoCspViolations(browser.watch);
-  });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await portal?.stop();
-    await mail?.close();
-    if (problems.length > 0) console.log(problems.join('\n'));
-  });
-
-  const url = (path: string) => `${portal.url}${path}`;
-
-  async function newPage(label: string): Promise<Page> {
-    const context = await browser.newContext(label);
-    contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => problems.push(`${label}: page error: ${error.message}`));
-    return page;
-  }
-
-  async function shot(page: Page, name: string, fullPage = true) {
-    if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage });
-  }
-
   it('creates a team, invites by email, joins, promotes, removes, and logs it all', async () => {
     // The owner signs up and lands on the dashboard's "Create your team" card.
     const ownerPage = await newPage('owner');
-    await ownerPage.goto(url('/signup'));
-    await ownerPage.getByLabel(/^Name/).fill(owner.name);
-    await ownerPage.getByLabel(/email/i).fill(owner.email);
-    await ownerPage.getByLabel(/^Password/).fill(password);
-    await ownerPage.getByRole('button', { name: 'Create account' }).click();
-    await ownerPage.waitForURL((u) => u.pathname === '/');
+    await signUpInBrowser(ownerPage, url, owner, password);
     const createCard = ownerPage.getByTestId('create-first-team');
     await createCard.getByRole('heading', { name: 'Create your team' }).waitFor();
     expect(await ownerPage.getByTestId('team-switcher').count()).toBe(0);
@@ -117,15 +67,12 @@ describe('teams, roles and invitations', () => {
     await shot(ownerPage, 'members-pending');
 
     // The mail: text and HTML parts, the personal message, the link to the invitation.
-    const message = await mail.waitForMessage(invitee.email, 15_000);
+    const message = await journey.mail.waitForMessage(invitee.email, 15_000);
     expect(message.text).toContain(personalMessage);
     expect(typeof message.html).toBe('string');
     expect(message.html as string).toContain('payments integration');
     expect(message.text).toContain(teamName);
-    const escaped = portal.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const match = new RegExp(`${escaped}/invitations/[A-Za-z0-9_%-]+`).exec(message.text ?? '');
-    expect(match).not.toBeNull();
-    const invitationLink = match![0];
+    const invitationLink = invitationLinkIn(message, journey.portal.url);
     expect(message.html as string).toContain(invitationLink);
 
     // The owner opening it sees that it is meant for another account.
@@ -195,10 +142,8 @@ describe('teams, roles and invitations', () => {
     await carolRow.getByRole('button', { name: `Revoke the invitation to ${carol}` }).click();
     await ownerPage.getByRole('dialog').getByRole('button', { name: 'Revoke invitation' }).click();
     await carolRow.waitFor({ state: 'detached' });
-    const carolMail = await mail.waitForMessage(carol, 15_000);
-    const carolLink = new RegExp(`${escaped}/invitations/[A-Za-z0-9_%-]+`).exec(
-      carolMail.text ?? '',
-    )![0];
+    const carolMail = await journey.mail.waitForMessage(carol, 15_000);
+    const carolLink = invitationLinkIn(carolMail, journey.portal.url);
     await ivanPage.goto(carolLink);
     await ivanPage.getByTestId('invitation-revoked').waitFor();
     await ivanPage.goto(url('/invitations/no-such-invitation'));
