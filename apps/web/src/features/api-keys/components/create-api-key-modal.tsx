@@ -4,7 +4,6 @@ import {
   Collapse,
   Group,
   Input,
-  Modal,
   NumberInput,
   Radio,
   SegmentedControl,
@@ -40,7 +39,7 @@ import {
   validateKeyName,
   validateLimit,
 } from '../validation';
-import { SecretReveal } from './secret-reveal';
+import { SecretModal, SecretReveal } from './secret-reveal';
 
 interface CreateKeyValues {
   name: string;
@@ -275,15 +274,11 @@ export function CreateApiKeyModal({
   };
 
   return (
-    <Modal
+    <SecretModal
       opened={opened}
       onClose={close}
       title={secret ? 'Your new API key' : 'Create API key'}
-      centered
-      size="lg"
-      closeOnEscape={!locked}
-      closeOnClickOutside={!locked}
-      withCloseButton={!locked}
+      locked={locked}
     >
       {secret ? (
         <SecretReveal
@@ -304,6 +299,6 @@ export function CreateApiKeyModal({
           onCancel={close}
         />
       )}
-    </Modal>
+    </SecretModal>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, List, Modal, Radio, Stack, Text } from '@mantine/core';
+import { Alert, Button, Group, List, Radio, Stack, Text } from '@mantine/core';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useEffect, useState } from 'react';
 import type { ApiKeyFieldsFragment } from '../../../gql/graphql';
@@ -7,7 +7,7 @@ import { notifyError } from '../../../lib/notify';
 import { useRotateApiKey } from '../hooks/use-api-key-mutations';
 import { DEFAULT_GRACE_HOURS, GRACE_OPTIONS } from '../labels';
 import { KeyStart } from './key-badges';
-import { SecretReveal } from './secret-reveal';
+import { SecretModal, SecretReveal } from './secret-reveal';
 
 /** When the old key stops working: the grace period's end, or its own expiry if that is sooner. */
 function oldKeyEnd(key: ApiKeyFieldsFragment, hours: number, now: Date): Date {
@@ -138,15 +138,11 @@ export function RotateApiKeyModal({
   };
 
   return (
-    <Modal
+    <SecretModal
       opened={apiKey !== null}
       onClose={close}
       title={secret ? 'Your new API key' : 'Rotate API key'}
-      centered
-      size="lg"
-      closeOnEscape={!locked}
-      closeOnClickOutside={!locked}
-      withCloseButton={!locked}
+      locked={locked}
     >
       {secret ? (
         <SecretReveal
@@ -164,6 +160,6 @@ export function RotateApiKeyModal({
           onCancel={close}
         />
       ) : null}
-    </Modal>
+    </SecretModal>
   );
 }

@@ -6,6 +6,7 @@ import {
   Code,
   CopyButton,
   Group,
+  Modal,
   Stack,
   Text,
   TextInput,
@@ -13,9 +14,42 @@ import {
 } from '@mantine/core';
 import { useMutation } from '@apollo/client/react';
 import { IconAlertTriangle, IconCheck, IconCopy } from '@tabler/icons-react';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { toApiErrorInfo } from '../../../apollo/errors';
 import { graphql } from '../../../gql';
+
+/**
+ * The dialog a new secret is shown in: it cannot be dismissed (Escape, outside click, close
+ * button) while `locked`, i.e. while the secret is shown and not yet confirmed as stored.
+ */
+export function SecretModal({
+  opened,
+  onClose,
+  title,
+  locked,
+  children,
+}: {
+  opened: boolean;
+  onClose: () => void;
+  title: string;
+  locked: boolean;
+  children: ReactNode;
+}) {
+  return (
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={title}
+      centered
+      size="lg"
+      closeOnEscape={!locked}
+      closeOnClickOutside={!locked}
+      withCloseButton={!locked}
+    >
+      {children}
+    </Modal>
+  );
+}
 
 /** Records that the key's secret was stored securely (the "Store keys securely" checklist item). */
 export const AcknowledgeApiKeySecretStoredMutation = graphql(`

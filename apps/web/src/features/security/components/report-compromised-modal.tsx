@@ -1,11 +1,11 @@
-import { Alert, Button, Group, List, Modal, Radio, Stack, Text, Textarea } from '@mantine/core';
+import { Alert, Button, Group, List, Radio, Stack, Text, Textarea } from '@mantine/core';
 import { IconAlertOctagon, IconMail } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
 import { useState } from 'react';
 import type { ApiKeyFieldsFragment, CompromiseAction } from '../../../gql/graphql';
 import { notifyError, notifySuccess } from '../../../lib/notify';
 import { KeyStart } from '../../api-keys/components/key-badges';
-import { SecretReveal } from '../../api-keys/components/secret-reveal';
+import { SecretModal, SecretReveal } from '../../api-keys/components/secret-reveal';
 import { displayStart } from '../../api-keys/labels';
 import { useReportCompromisedKey } from '../hooks/use-security-mutations';
 import { INCIDENT_DETAILS_MAX } from '../validation';
@@ -182,15 +182,11 @@ export function ReportCompromisedModal({
   };
 
   return (
-    <Modal
+    <SecretModal
       opened={apiKey !== null}
       onClose={close}
       title={done?.secret ? 'Your replacement key' : 'Report a compromised key'}
-      centered
-      size="lg"
-      closeOnEscape={!locked}
-      closeOnClickOutside={!locked}
-      withCloseButton={!locked}
+      locked={locked}
     >
       {done?.secret ? (
         <Stack gap="sm">
@@ -214,6 +210,6 @@ export function ReportCompromisedModal({
           onCancel={close}
         />
       ) : null}
-    </Modal>
+    </SecretModal>
   );
 }
