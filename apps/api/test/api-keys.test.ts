@@ -1,5 +1,6 @@
 import { signUp, startPortal, type TestPortal } from './harness';
-import { TestSmtpServer } from './smtp';
+import { startMailPortal, stopMailPortal } from './mail-portal';
+import type { TestSmtpServer } from './smtp';
 import { makeWorld } from './teams-world';
 
 const CREATE = `mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) {
@@ -29,15 +30,11 @@ let world: Awaited<ReturnType<typeof makeWorld>>;
 let teamId: string;
 
 beforeAll(async () => {
-  smtp = new TestSmtpServer();
-  t = await startPortal({ SMTP_URL: await smtp.start() });
+  ({ t, smtp } = await startMailPortal());
   world = await makeWorld(t, smtp);
   teamId = (await world.makeTeam()).teamId;
 }, 60_000);
-afterAll(async () => {
-  await t.stop();
-  await smtp.stop();
-});
+afterAll(() => stopMailPortal(t, smtp));
 
 let n = 0;
 const createKey = async (

@@ -1,6 +1,7 @@
 import type { ParsedMail } from 'mailparser';
-import { LOG_IN, signUp, startPortal, uniqueEmail, type TestPortal } from './harness';
-import { TestSmtpServer } from './smtp';
+import { LOG_IN, signUp, uniqueEmail, type TestPortal } from './harness';
+import { startMailPortal, stopMailPortal } from './mail-portal';
+import type { TestSmtpServer } from './smtp';
 import { createTeam, join, type Person } from './teams-world';
 
 /**
@@ -34,13 +35,9 @@ describe('stale-key digest and access review reminder', () => {
   let t: TestPortal;
   let smtp: TestSmtpServer;
   beforeAll(async () => {
-    smtp = new TestSmtpServer();
-    t = await startPortal({ ...ENV, SMTP_URL: await smtp.start() });
+    ({ t, smtp } = await startMailPortal(ENV));
   });
-  afterAll(async () => {
-    await t?.stop();
-    await smtp?.stop();
-  });
+  afterAll(() => stopMailPortal(t, smtp));
 
   const run = async () => {
     const tally = await t.portal.services.jobs.runDueJobs();
@@ -194,13 +191,9 @@ describe('a mail refused by the SMTP server', () => {
   let t: TestPortal;
   let smtp: TestSmtpServer;
   beforeAll(async () => {
-    smtp = new TestSmtpServer();
-    t = await startPortal({ ...ENV, SMTP_URL: await smtp.start() });
+    ({ t, smtp } = await startMailPortal(ENV));
   });
-  afterAll(async () => {
-    await t?.stop();
-    await smtp?.stop();
-  });
+  afterAll(() => stopMailPortal(t, smtp));
 
   it('is retried on a later tick and then sent once', async () => {
     const owner = await signUp(t, { email: uniqueEmail('owner') });
@@ -244,12 +237,7 @@ describe('a mail refused by the SMTP server', () => {
 
 describe('the ticker', () => {
   it('runs the jobs on its own every JOBS_INTERVAL_SECONDS and stops with the portal', async () => {
-    const smtp = new TestSmtpServer();
-    const t = await startPortal({
-      ...ENV,
-      SMTP_URL: await smtp.start(),
-      JOBS_INTERVAL_SECONDS: '1',
-    });
+    const { t, smtp } = await startMailPortal({ ...ENV, JOBS_INTERVAL_SECONDS: '1' });
     try {
       const owner = await signUp(t, { email: uniqueEmail('owner') });
       const teamId = await createTeam(t, owner, 'Ticking Partners');

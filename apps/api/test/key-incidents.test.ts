@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { databaseUrlOf, startPortal, type TestPortal } from './harness';
-import { TestSmtpServer } from './smtp';
+import { databaseUrlOf, type TestPortal } from './harness';
+import { startMailPortal, stopMailPortal } from './mail-portal';
+import type { TestSmtpServer } from './smtp';
 import { makeWorld } from './teams-world';
 
 /**
@@ -64,20 +65,15 @@ let world: Awaited<ReturnType<typeof makeWorld>>;
 let teamId: string;
 
 beforeAll(async () => {
-  smtp = new TestSmtpServer();
-  t = await startPortal({
-    SMTP_URL: await smtp.start(),
+  ({ t, smtp } = await startMailPortal({
     SUPPORT_EMAIL: SUPPORT,
     SERVICE_TOKENS: SERVICE_TOKEN,
     TRUST_PROXY: 'true',
-  });
+  }));
   world = await makeWorld(t, smtp);
   teamId = (await world.makeTeam('Incident Partners')).teamId;
 }, 60_000);
-afterAll(async () => {
-  await t.stop();
-  await smtp.stop();
-});
+afterAll(() => stopMailPortal(t, smtp));
 
 let n = 0;
 async function createKey(overrides: Record<string, unknown> = {}) {

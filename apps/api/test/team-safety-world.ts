@@ -1,5 +1,6 @@
-import { startPortal, type TestPortal } from './harness';
-import { TestSmtpServer } from './smtp';
+import type { TestPortal } from './harness';
+import { startMailPortal, stopMailPortal } from './mail-portal';
+import type { TestSmtpServer } from './smtp';
 import type { Person } from './teams-world';
 
 /** Helpers shared by the team-safety tests (issue 10). */
@@ -11,15 +12,10 @@ import type { Person } from './teams-world';
 export async function startTeamSafetyPortal(
   env: Record<string, string> = {},
 ): Promise<{ t: TestPortal; smtp: TestSmtpServer }> {
-  const smtp = new TestSmtpServer();
-  const t = await startPortal({ JOBS_INTERVAL_SECONDS: '0', SMTP_URL: await smtp.start(), ...env });
-  return { t, smtp };
+  return startMailPortal({ JOBS_INTERVAL_SECONDS: '0', ...env });
 }
 
-export async function stopTeamSafetyPortal(t: TestPortal, smtp: TestSmtpServer): Promise<void> {
-  await t.stop();
-  await smtp.stop();
-}
+export const stopTeamSafetyPortal = stopMailPortal;
 
 export const MINUTE = 1;
 export const DAY = 24 * 60;
