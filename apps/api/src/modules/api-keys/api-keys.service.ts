@@ -111,13 +111,7 @@ export class ApiKeysService {
 
   /** A new key with the same settings; the old one keeps working for the grace period (0: revoked at once). */
   async rotate(caller: Caller, input: RotateApiKeyInput): Promise<CreatedApiKey> {
-    const existing = await this.get(caller, input.id);
-    const actor = await this.deps.access.require(
-      caller,
-      existing.teamId,
-      policy.manageKeys,
-      'rotate API keys',
-    );
+    const { key: existing, actor } = await this.toManage(caller, input.id, 'rotate API keys');
     const graceHours = input.gracePeriodHours ?? 24;
     const now = this.deps.clock.now();
     const result = await this.deps.db.transaction(async (m) => {
@@ -157,15 +151,16 @@ export class ApiKeysService {
     return result;
   }
 
+  /** A key the caller may read, and the caller as one who may manage the team's keys (else refused). */
+  private async toManage(caller: Caller, id: string, doing: string) {
+    const key = await this.get(caller, id);
+    const actor = await this.deps.access.require(caller, key.teamId, policy.manageKeys, doing);
+    return { key, actor };
+  }
+
   /** Immediate. Revoking a revoked key changes nothing and returns it. */
   async revoke(caller: Caller, id: string): Promise<ApiKey> {
-    const key = await this.get(caller, id);
-    const actor = await this.deps.access.require(
-      caller,
-      key.teamId,
-      policy.manageKeys,
-      'revoke API keys',
-    );
+    const { key, actor } = await this.toManage(caller, id, 'revoke API keys');
     if (key.revokedAt) return key;
     const now = this.deps.clock.now();
     const revoked = await this.deps.db.transaction((m) =>
@@ -244,13 +239,7 @@ export class ApiKeysService {
    * the first acknowledgement is kept (and audited once).
    */
   async acknowledgeSecretStored(caller: Caller, id: string): Promise<ApiKey> {
-    const key = await this.get(caller, id);
-    const actor = await this.deps.access.require(
-      caller,
-      key.teamId,
-      policy.manageKeys,
-      'acknowledge how API keys are stored',
-    );
+    const { key, actor } = await this.toManage(caller, id, 'acknowledge how API keys are stored');
     if (key.secretStoredAt) return key;
     const now = this.deps.clock.now();
     const stored = await this.deps.db.transaction(async (m) => {
