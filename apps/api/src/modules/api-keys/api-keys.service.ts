@@ -131,19 +131,8 @@ export class ApiKeysService {
               expiresAt: old.expiresAt && old.expiresAt < graceEnd ? old.expiresAt : graceEnd,
             };
       await m.update(ApiKey, { id: old.id }, oldChanges);
-      await this.deps.audit.record(m, {
-        teamId: old.teamId,
-        actorUserId: actor.userId,
-        action: 'api_key.rotated',
-        targetType: 'api_key',
-        targetId: old.id,
-        details: {
-          name: old.name,
-          oldKeyId: old.id,
-          newKeyId: created.apiKey.id,
-          gracePeriodHours: graceHours,
-          start: created.apiKey.start,
-        },
+      await this.auditRotated(m, old, created.apiKey, actor.userId, {
+        gracePeriodHours: graceHours,
       });
       return created;
     });
@@ -216,7 +205,22 @@ export class ApiKeysService {
     const created = this.newKey({ ...old, createdById: actorUserId, replacesId: old.id });
     await m.insert(ApiKey, created.apiKey);
     await m.update(ApiKey, { id: old.id }, { replacedById: created.apiKey.id });
-    await this.deps.audit.record(m, {
+    await this.auditRotated(m, old, created.apiKey, actorUserId, {
+      gracePeriodHours: 0,
+      reason: 'compromised',
+    });
+    return created;
+  }
+
+  /** api_key.rotated on the old key: `old` replaced by `replacement` (its start is the new one's). */
+  private auditRotated(
+    m: EntityManager,
+    old: ApiKey,
+    replacement: ApiKey,
+    actorUserId: string,
+    more: { gracePeriodHours: number; reason?: string },
+  ): Promise<void> {
+    return this.deps.audit.record(m, {
       teamId: old.teamId,
       actorUserId,
       action: 'api_key.rotated',
@@ -225,13 +229,12 @@ export class ApiKeysService {
       details: {
         name: old.name,
         oldKeyId: old.id,
-        newKeyId: created.apiKey.id,
-        gracePeriodHours: 0,
-        start: created.apiKey.start,
-        reason: 'compromised',
+        newKeyId: replacement.id,
+        gracePeriodHours: more.gracePeriodHours,
+        start: replacement.start,
+        ...(more.reason === undefined ? {} : { reason: more.reason }),
       },
     });
-    return created;
   }
 
   /**
