@@ -7,7 +7,7 @@ import { AUDIT_EXPORT_COLUMNS } from '../src/modules/audit/audit-export';
 import { signUp, type TestPortal } from './harness';
 import type { TestSmtpServer } from './smtp';
 import { createTeam, makeWorld } from './teams-world';
-import { createKey, startTeamSafetyPortal, stopTeamSafetyPortal } from './team-safety-world';
+import { createKey, useTeamSafetyPortal } from './team-safety-world';
 
 /**
  * GET /api/teams/:teamId/audit-log?format=csv|jsonl (issue 10): the whole log streamed in bounded
@@ -15,16 +15,10 @@ import { createKey, startTeamSafetyPortal, stopTeamSafetyPortal } from './team-s
  * back to the same rows.
  */
 
-// Each test builds a world of people over HTTP: slow on a loaded machine and on MariaDB.
-jest.setTimeout(120_000);
-
 let t: TestPortal;
 let smtp: TestSmtpServer;
 
-beforeAll(async () => {
-  ({ t, smtp } = await startTeamSafetyPortal());
-}, 60_000);
-afterAll(() => stopTeamSafetyPortal(t, smtp));
+useTeamSafetyPortal((started) => ({ t, smtp } = started));
 
 const exportUrl = (teamId: string, format?: string) =>
   `${t.url}/api/teams/${teamId}/audit-log${format ? `?format=${format}` : ''}`;

@@ -2,26 +2,14 @@ import type { TestPortal } from './harness';
 import type { TestSmtpServer } from './smtp';
 import { ACCEPT, INVITE, invitationToken, makeWorld } from './teams-world';
 import { signUp } from './harness';
-import {
-  auditEvents,
-  createKey,
-  startTeamSafetyPortal,
-  stopTeamSafetyPortal,
-  withKey,
-} from './team-safety-world';
+import { auditEvents, createKey, withKey, useTeamSafetyPortal } from './team-safety-world';
 
 /** Team.guidelines, their preview for invitees, and each member's acknowledgement (issue 10). */
-
-// Each test builds a world of people over HTTP: slow on a loaded machine and on MariaDB.
-jest.setTimeout(120_000);
 
 let t: TestPortal;
 let smtp: TestSmtpServer;
 
-beforeAll(async () => {
-  ({ t, smtp } = await startTeamSafetyPortal());
-}, 60_000);
-afterAll(() => stopTeamSafetyPortal(t, smtp));
+useTeamSafetyPortal((started) => ({ t, smtp } = started));
 
 const UPDATE = `mutation($id: ID!, $input: UpdateTeamInput!) { updateTeam(id: $id, input: $input) { id name guidelines guidelinesUpdatedAt } }`;
 const GUIDELINES = `query($id: ID!) { team(id: $id) { name guidelines guidelinesUpdatedAt members { id guidelinesAcknowledgedAt } } }`;

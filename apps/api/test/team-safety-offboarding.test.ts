@@ -2,35 +2,23 @@ import type { Revocation } from '../src/core/revocations';
 import type { TestPortal } from './harness';
 import type { TestSmtpServer } from './smtp';
 import { makeWorld } from './teams-world';
-import {
-  auditEvents,
-  createKey,
-  startTeamSafetyPortal,
-  stopTeamSafetyPortal,
-  withKey,
-} from './team-safety-world';
+import { auditEvents, createKey, withKey, useTeamSafetyPortal } from './team-safety-world';
 
 /** offboardMember and Membership.createdApiKeys (issue 10): both choices, the rules, one transaction. */
-
-// Each test builds a world of people over HTTP: slow on a loaded machine and on MariaDB.
-jest.setTimeout(120_000);
 
 let t: TestPortal;
 let smtp: TestSmtpServer;
 let heard: Revocation[] = [];
 let stopListening: () => void;
 
-beforeAll(async () => {
-  ({ t, smtp } = await startTeamSafetyPortal());
+useTeamSafetyPortal((started) => ({ t, smtp } = started));
+beforeAll(() => {
   stopListening = t.portal.services.revocations.on((r) => void heard.push(r));
 }, 60_000);
 beforeEach(() => {
   heard = [];
 });
-afterAll(async () => {
-  stopListening();
-  await stopTeamSafetyPortal(t, smtp);
-});
+afterAll(() => stopListening());
 
 const OFFBOARD = `mutation($id: ID!, $keys: DepartingMemberKeys!) { offboardMember(membershipId: $id, keys: $keys) }`;
 const CREATED = `query($id: ID!) { team(id: $id) { members { id createdApiKeys { id name status } } } }`;

@@ -7,9 +7,8 @@ import {
   createKey,
   DAY,
   settle,
-  startTeamSafetyPortal,
-  stopTeamSafetyPortal,
   withKey,
+  useTeamSafetyPortal,
 } from './team-safety-world';
 
 /**
@@ -17,17 +16,11 @@ import {
  * list's boundaries to the minute, who may read and who may complete a review.
  */
 
-// Each test builds a world of people over HTTP: slow on a loaded machine and on MariaDB.
-jest.setTimeout(120_000);
-
 let t: TestPortal;
 let smtp: TestSmtpServer;
 
-beforeAll(async () => {
-  // Sessions last 90 days: people act across the clock's jumps.
-  ({ t, smtp } = await startTeamSafetyPortal({ SESSION_TTL_HOURS: String(90 * 24) }));
-}, 60_000);
-afterAll(() => stopTeamSafetyPortal(t, smtp));
+// Sessions last 90 days: people act across the clock's jumps.
+useTeamSafetyPortal((started) => ({ t, smtp } = started), { SESSION_TTL_HOURS: String(90 * 24) });
 
 const REVIEW = `query($id: ID!, $days: Int) { team(id: $id) { accessReview(inactiveDays: $days) {
   inactiveMembers { id role user { email } }

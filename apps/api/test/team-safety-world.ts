@@ -6,16 +6,25 @@ import type { Person } from './teams-world';
 /** Helpers shared by the team-safety tests (issue 10). */
 
 /**
- * A portal and the test SMTP server it mails to. Scheduled jobs (reminders) off: these tests read
- * mails by address and move the clock. `env` adds to or overrides the portal's settings.
+ * For the test file that calls it: a portal and the test SMTP server it mails to, started before
+ * its tests (handed to `started`) and stopped after them, and 120 s per test (each builds its
+ * world of people over HTTP: slow on a loaded machine and on MariaDB). Scheduled jobs (reminders)
+ * off: these tests read mails by address and move the clock. `env` adds to or overrides the
+ * portal's settings.
  */
-export async function startTeamSafetyPortal(
+export function useTeamSafetyPortal(
+  started: (portal: { t: TestPortal; smtp: TestSmtpServer }) => void,
   env: Record<string, string> = {},
-): Promise<{ t: TestPortal; smtp: TestSmtpServer }> {
-  return startMailPortal({ JOBS_INTERVAL_SECONDS: '0', ...env });
+): void {
+  jest.setTimeout(120_000);
+  let portal: { t?: TestPortal; smtp?: TestSmtpServer } = {};
+  beforeAll(async () => {
+    const both = await startMailPortal({ JOBS_INTERVAL_SECONDS: '0', ...env });
+    portal = both;
+    started(both);
+  }, 60_000);
+  afterAll(() => stopMailPortal(portal.t, portal.smtp));
 }
-
-export const stopTeamSafetyPortal = stopMailPortal;
 
 export const MINUTE = 1;
 export const DAY = 24 * 60;
