@@ -38,7 +38,6 @@ type Documents = {
     "\n  mutation ResendInvitation($id: ID!) {\n    resendInvitation(id: $id) {\n      ...InvitationFields\n    }\n  }\n": typeof types.ResendInvitationDocument,
     "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.RevokeInvitationDocument,
     "\n  mutation ChangeMemberRole($membershipId: ID!, $role: Role!) {\n    changeMemberRole(membershipId: $membershipId, role: $role) {\n      id\n      role\n      team {\n        id\n        viewerRole\n      }\n    }\n  }\n": typeof types.ChangeMemberRoleDocument,
-    "\n  mutation RemoveMember($membershipId: ID!) {\n    removeMember(membershipId: $membershipId)\n  }\n": typeof types.RemoveMemberDocument,
     "\n  query MemberCreatedKeys($teamId: ID!) {\n    team(id: $teamId) {\n      id\n      name\n      members {\n        id\n        createdApiKeys {\n          id\n          name\n          start\n          environment\n          status\n          lastUsedAt\n        }\n      }\n    }\n  }\n": typeof types.MemberCreatedKeysDocument,
     "\n  mutation OffboardMember($membershipId: ID!, $keys: DepartingMemberKeys!) {\n    offboardMember(membershipId: $membershipId, keys: $keys)\n  }\n": typeof types.OffboardMemberDocument,
     "\n  fragment AccessReviewFields on AccessReview {\n    inactiveMembers {\n      ...MemberFields\n    }\n    staleKeys {\n      ...ApiKeyFields\n    }\n    expiringKeys {\n      ...ApiKeyFields\n    }\n    neverExpiringProductionKeys {\n      ...ApiKeyFields\n    }\n    lastCompletedAt\n    lastCompletedBy {\n      id\n      name\n    }\n  }\n": typeof types.AccessReviewFieldsFragmentDoc,
@@ -95,7 +94,6 @@ const documents: Documents = {
     "\n  mutation ResendInvitation($id: ID!) {\n    resendInvitation(id: $id) {\n      ...InvitationFields\n    }\n  }\n": types.ResendInvitationDocument,
     "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      id\n      status\n    }\n  }\n": types.RevokeInvitationDocument,
     "\n  mutation ChangeMemberRole($membershipId: ID!, $role: Role!) {\n    changeMemberRole(membershipId: $membershipId, role: $role) {\n      id\n      role\n      team {\n        id\n        viewerRole\n      }\n    }\n  }\n": types.ChangeMemberRoleDocument,
-    "\n  mutation RemoveMember($membershipId: ID!) {\n    removeMember(membershipId: $membershipId)\n  }\n": types.RemoveMemberDocument,
     "\n  query MemberCreatedKeys($teamId: ID!) {\n    team(id: $teamId) {\n      id\n      name\n      members {\n        id\n        createdApiKeys {\n          id\n          name\n          start\n          environment\n          status\n          lastUsedAt\n        }\n      }\n    }\n  }\n": types.MemberCreatedKeysDocument,
     "\n  mutation OffboardMember($membershipId: ID!, $keys: DepartingMemberKeys!) {\n    offboardMember(membershipId: $membershipId, keys: $keys)\n  }\n": types.OffboardMemberDocument,
     "\n  fragment AccessReviewFields on AccessReview {\n    inactiveMembers {\n      ...MemberFields\n    }\n    staleKeys {\n      ...ApiKeyFields\n    }\n    expiringKeys {\n      ...ApiKeyFields\n    }\n    neverExpiringProductionKeys {\n      ...ApiKeyFields\n    }\n    lastCompletedAt\n    lastCompletedBy {\n      id\n      name\n    }\n  }\n": types.AccessReviewFieldsFragmentDoc,
@@ -238,10 +236,6 @@ export function graphql(source: "\n  mutation RevokeInvitation($id: ID!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ChangeMemberRole($membershipId: ID!, $role: Role!) {\n    changeMemberRole(membershipId: $membershipId, role: $role) {\n      id\n      role\n      team {\n        id\n        viewerRole\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation ChangeMemberRole($membershipId: ID!, $role: Role!) {\n    changeMemberRole(membershipId: $membershipId, role: $role) {\n      id\n      role\n      team {\n        id\n        viewerRole\n      }\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation RemoveMember($membershipId: ID!) {\n    removeMember(membershipId: $membershipId)\n  }\n"): (typeof documents)["\n  mutation RemoveMember($membershipId: ID!) {\n    removeMember(membershipId: $membershipId)\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -83,12 +83,6 @@ export const ChangeMemberRoleMutation = graphql(`
   }
 `);
 
-export const RemoveMemberMutation = graphql(`
-  mutation RemoveMember($membershipId: ID!) {
-    removeMember(membershipId: $membershipId)
-  }
-`);
-
 /** The keys each member created in the team, for the offboarding dialog. */
 export const MemberCreatedKeysQuery = graphql(`
   query MemberCreatedKeys($teamId: ID!) {

@@ -6,7 +6,6 @@ import {
   ChangeMemberRoleMutation,
   InviteMemberMutation,
   OffboardMemberMutation,
-  RemoveMemberMutation,
   ResendInvitationMutation,
   RevokeInvitationMutation,
 } from '../operations';
@@ -108,32 +107,6 @@ export function useChangeMemberRole() {
     [mutate],
   );
   return { changeRole, loading };
-}
-
-export function useRemoveMember(teamId: string) {
-  const [mutate, { loading }] = useMutation(RemoveMemberMutation);
-  const remove = useCallback(
-    async (membershipId: string) => {
-      await mutate({
-        variables: { membershipId },
-        update(cache, { data }) {
-          if (!data?.removeMember) return;
-          cache.modify({
-            id: cache.identify({ __typename: 'Team', id: teamId }),
-            fields: {
-              members(existing: readonly Reference[] = [], { readField }) {
-                return existing.filter((ref) => readField('id', ref) !== membershipId);
-              },
-            },
-          });
-          cache.evict({ id: cache.identify({ __typename: 'Membership', id: membershipId }) });
-          cache.gc();
-        },
-      });
-    },
-    [mutate, teamId],
-  );
-  return { remove, loading };
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 import { useDocumentTitle } from '@mantine/hooks';
 import { IconArrowLeft, IconCalendarStats, IconKeyOff } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { hasErrorCode } from '../../../apollo/errors';
 import { AnchorLink, ButtonLink } from '../../../components/links';
 import { QueryError } from '../../../components/query-error';
@@ -27,7 +27,6 @@ import { formatCount } from '../format';
 import { useLiveUsage, type UsageLens } from '../hooks/use-live-usage';
 import { KeyUsageQuery } from '../operations';
 import { liveByDefault, monthWindow, usageWindow, type UsageRange } from '../ranges';
-import { markUsageVisited } from '../visited';
 import { FirstRequest } from './first-request';
 import { StatCard } from './stat-card';
 import { rangePhrase, UsageCharts, UsageControls, UsageSkeleton, UsageStats } from './usage-view';
@@ -110,7 +109,6 @@ export function KeyUsagePage({
   const { data, error, refetch } = useQuery(KeyUsageQuery, { variables });
   const apiKey = data?.apiKey ?? null;
   useDocumentTitle(apiKey ? `Usage · ${apiKey.name} · Partner Portal` : 'Usage · Partner Portal');
-  useEffect(() => markUsageVisited(teamId), [teamId]);
 
   const liveOn = liveParam ?? liveByDefault(range);
   const live = useLiveUsage({

@@ -3,7 +3,7 @@ import { Button, Group, Stack, Text, Title } from '@mantine/core';
 import { useDocumentTitle } from '@mantine/hooks';
 import { IconKey } from '@tabler/icons-react';
 import { useNavigate } from '@tanstack/react-router';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { AnchorLink, ButtonLink } from '../../../components/links';
 import { QueryError } from '../../../components/query-error';
 import type { TeamUsageQuery as TeamUsageData } from '../../../gql/graphql';
@@ -12,7 +12,6 @@ import { formatCount } from '../format';
 import { useLiveUsage, type UsageLens } from '../hooks/use-live-usage';
 import { TeamUsageQuery } from '../operations';
 import { liveByDefault, usageWindow, type UsageRange } from '../ranges';
-import { markUsageVisited } from '../visited';
 import { FirstRequest } from './first-request';
 import { StatCard } from './stat-card';
 import { rangePhrase, UsageCharts, UsageControls, UsageSkeleton, UsageStats } from './usage-view';
@@ -35,7 +34,6 @@ export function TeamUsagePage({
   const { data, error, refetch } = useQuery(TeamUsageQuery, { variables });
   const team = data?.team ?? null;
   useDocumentTitle(team ? `Usage · ${team.name} · Partner Portal` : 'Usage · Partner Portal');
-  useEffect(() => markUsageVisited(teamId), [teamId]);
 
   const liveOn = liveParam ?? liveByDefault(range);
   const live = useLiveUsage({
