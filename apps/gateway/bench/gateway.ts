@@ -742,34 +742,8 @@ async function main() {
       2,
     )}\n`,
   );
-  await formatLikeTheRepository(OUT);
   console.log(`written to ${path.relative(process.cwd(), OUT) || OUT}`);
   if (PROFILE.size > 0) console.log(`CPU profiles in ${PROFILE_DIR}`);
-}
-
-/**
- * The committed JSON passes `prettier --check .` as written: formatted with the repository's own
- * prettier (a root devDependency) when it can be found, left as JSON.stringify wrote it otherwise.
- */
-async function formatLikeTheRepository(file: string): Promise<void> {
-  try {
-    type Prettier = {
-      resolveConfig(file: string): Promise<Record<string, unknown> | null>;
-      format(source: string, options: Record<string, unknown>): Promise<string>;
-    };
-    const loaded = (await import(require.resolve('prettier', { paths: [ROOT] }))) as Prettier & {
-      default?: Prettier;
-    };
-    const prettier = loaded.default ?? loaded;
-    // The repository's own settings (.prettierrc), as `prettier --check .` reads them.
-    const options = (await prettier.resolveConfig(file)) ?? {};
-    writeFileSync(
-      file,
-      await prettier.format(readFileSync(file, 'utf8'), { ...options, filepath: file }),
-    );
-  } catch {
-    // Unformatted is still valid JSON.
-  }
 }
 
 main().catch((error: unknown) => {

@@ -20,7 +20,7 @@
  * only those figures (written to bench-results/usage.partial.json).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -174,7 +174,6 @@ async function main(): Promise<void> {
       2,
     )}\n`,
   );
-  await formatLikeTheRepository(OUT);
   console.log(`written to ${path.relative(process.cwd(), OUT) || OUT}`);
 }
 
@@ -703,30 +702,6 @@ async function freshDatabase(): Promise<BenchDatabase> {
       await conn.end();
     },
   };
-}
-
-/**
- * The committed JSON passes `prettier --check .` as written: formatted with the repository's own
- * prettier (a root devDependency) when it can be found, left as JSON.stringify wrote it otherwise.
- */
-async function formatLikeTheRepository(file: string): Promise<void> {
-  try {
-    type Prettier = {
-      resolveConfig(file: string): Promise<Record<string, unknown> | null>;
-      format(source: string, options: Record<string, unknown>): Promise<string>;
-    };
-    const loaded = (await import(require.resolve('prettier', { paths: [ROOT] }))) as Prettier & {
-      default?: Prettier;
-    };
-    const prettier = loaded.default ?? loaded;
-    const options = (await prettier.resolveConfig(file)) ?? {};
-    writeFileSync(
-      file,
-      await prettier.format(readFileSync(file, 'utf8'), { ...options, filepath: file }),
-    );
-  } catch {
-    // Unformatted is still valid JSON.
-  }
 }
 
 main().catch((error: unknown) => {
