@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { BetterSqlite, type Sqlite } from './test-support/sqlite';
 import { generateApiKey } from './format';
 import type { Clock, Logger } from './ports';
 import { REJECTED_ADDRESSES_KEPT, SqlRefusalSink, toSqlDate, type SqlClient } from './sql';
@@ -9,18 +9,6 @@ import { KeyVerifier, sha256Hex } from './verifier';
  * outcome only, and SqlRefusalSink counts them onto the key's incidents in a real SQLite database
  * with the portal's tables.
  */
-
-interface Statement {
-  reader: boolean;
-  all(...params: unknown[]): unknown[];
-  run(...params: unknown[]): unknown;
-}
-interface Sqlite {
-  exec(sql: string): void;
-  prepare(sql: string): Statement;
-  close(): void;
-}
-const BetterSqlite = createRequire(__filename)('better-sqlite3') as new (path: string) => Sqlite;
 
 const SCHEMA = `
   CREATE TABLE api_keys (id varchar(36) PRIMARY KEY, teamId varchar(36) NOT NULL, environment varchar(12) NOT NULL,

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { BetterSqlite, type Sqlite } from './test-support/sqlite';
 import { generateApiKey } from './format';
 import { KeyLimits } from './limits';
 import { RevokedKeyPoller } from './live';
@@ -6,18 +6,6 @@ import type { Clock, Logger } from './ports';
 import { UsageRecorder, type UsageDelta } from './recorder';
 import { SqlKeyStore, SqlUsageWriter, toSqlDate, type SqlClient } from './sql';
 import { KeyVerifier, sha256Hex, statusOf } from './verifier';
-
-interface Statement {
-  reader: boolean;
-  all(...params: unknown[]): unknown[];
-  run(...params: unknown[]): unknown;
-}
-interface Sqlite {
-  exec(sql: string): void;
-  prepare(sql: string): Statement;
-  close(): void;
-}
-const BetterSqlite = createRequire(__filename)('better-sqlite3') as new (path: string) => Sqlite;
 
 /** The portal's tables, as its migrations make them on SQLite (the columns the core reads and writes). */
 const SCHEMA = `
