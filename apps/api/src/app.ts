@@ -117,6 +117,12 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     const httpServer = http.createServer(
       metrics.front(v1FastPath({ config, services, clock, logger }, app)),
     );
+    // Idle keep-alive connections stay open 65 s (Node's default is 5 s), longer than the idle
+    // time of load balancers (60 s) and of clients such as the SDK: a client that reuses a
+    // connection just as the server closes it gets ECONNRESET (seen in CI around the 5 s mark).
+    // server.close() still ends idle connections at once.
+    httpServer.keepAliveTimeout = 65_000;
+    httpServer.headersTimeout = 66_000;
     const format = formatError(logger, config.nodeEnv === 'development');
     const gate = new Gate(schema, services, config, limits);
     gate.observer = metrics.operationEnded;
