@@ -64,3 +64,31 @@ describe('Database.transaction on SQLite with another writer', () => {
     expect(attempts.n).toBe(1);
   });
 });
+
+/** mysql2 captures a stack trace per query unless `trace` is false (TypeORM passes it through). */
+const onMySql = process.env.DATABASE_URL?.startsWith('mysql') ? describe : describe.skip;
+onMySql('the MySQL pool', () => {
+  it('captures no stack per query, and a failed query still names its caller', async () => {
+    const dataSource = createDataSource({ type: 'mysql', url: process.env.DATABASE_URL! });
+    await dataSource.initialize();
+    try {
+      const pool = (
+        dataSource.driver as unknown as {
+          pool: { config: { connectionConfig: { trace: boolean } } };
+        }
+      ).pool;
+      expect(pool.config.connectionConfig.trace).toBe(false);
+      const failing = async function aCallerOfTheQuery() {
+        await dataSource.query('SELECT * FROM no_such_table_here');
+      };
+      const error = await failing().then(
+        () => null,
+        (e: unknown) => e as Error,
+      );
+      expect(error?.name).toBe('QueryFailedError');
+      expect(error?.stack).toContain('aCallerOfTheQuery');
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
