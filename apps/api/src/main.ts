@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { createPortal } from './app';
 import { runPrimary } from './cluster';
 import { ConfigError, loadConfig, type Config } from './config';
+import { flushLogs } from './core/logger';
 
 /** Reads the configuration, starts the portal on one port, and shuts it down cleanly on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -58,7 +59,7 @@ async function main(): Promise<void> {
       })
       .catch((error: unknown) => {
         portal.logger.error({ err: error }, 'error while shutting down');
-        process.exit(1);
+        void flushLogs(portal.logger).then(() => process.exit(1));
       });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
