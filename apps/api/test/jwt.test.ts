@@ -133,5 +133,8 @@ it('refuses the token of a deleted account', async () => {
   const doomed = await signUp(t);
   expect((await t.gql(VIEWER, {}, doomed.token)).status).toBe(200);
   await t.portal.dataSource.query('DELETE FROM users WHERE id = ?', [doomed.id]);
+  // Sessions are cached per process (up to 30 s): whatever deletes an account announces its
+  // sessions as ended, as a password reset does, and every process drops them at once.
+  t.portal.services.revocations.publish({ kind: 'userSessions', userId: doomed.id });
   await expectRefused(doomed.token);
 });
