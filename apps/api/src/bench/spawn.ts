@@ -6,6 +6,8 @@ import path from 'node:path';
 
 export interface SpawnedPortal {
   base: string;
+  /** The process's id (a cluster's primary with WEB_CONCURRENCY > 1). */
+  pid: number;
   /** Resolves with the exit code once the process has ended. */
   exited: Promise<number | null>;
   /** SIGTERM, then waits for the exit; removes the data folder. */
@@ -94,6 +96,7 @@ export async function spawnPortal(env: Record<string, string>): Promise<SpawnedP
   }
   return {
     base,
+    pid: child.pid!,
     exited,
     stderr: output,
     async stop() {

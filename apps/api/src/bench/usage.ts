@@ -19,24 +19,32 @@
  * BENCH_OUT (bench-results/usage.json). `pnpm bench [overhead] [ingestion] [live] [range]` runs
  * only those figures (written to bench-results/usage.partial.json).
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os, { tmpdir } from 'node:os';
+import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { createClient } from 'graphql-ws';
-import { createConnection } from 'mysql2/promise';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import WebSocket from 'ws';
 import type { Clock } from '../core/clock';
 import { Database } from '../core/db/database';
 import { openDatabase } from '../core/db/data-source';
-import type { Config } from '../config';
 import { UsageRecorder } from '../modules/usage/usage.recorder';
 import { SqlUsageStore, type UsageCell } from '../modules/usage/usage-store';
-import { spawnPortal, type SpawnedPortal } from './spawn';
-import { gql, median, percentile, personWithKey } from './support';
+import {
+  announce,
+  explained,
+  finishBench,
+  freshDatabase,
+  gql,
+  median,
+  percentile,
+  personWithKey,
+  round,
+  startProductionPortal,
+  type BenchDatabase,
+  type Figure,
+} from './support';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 6);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 3);
@@ -59,37 +67,6 @@ const OUT = path.resolve(
  */
 const KEY_LIMITS = { rateLimitPerMinute: 1_000_000, monthlyRequestLimit: 1_000_000_000 };
 const SMALL_QUERY = '{ viewer { __typename } }';
-
-interface Figure {
-  id: number;
-  figure: string;
-  /** Exactly what the value is: what was sent, where it was timed, how it was reduced. */
-  measured: string;
-  value: number;
-  unit: string;
-  target: string;
-  /** null: reported only (no target was set for it). */
-  pass: boolean | null;
-  detail: Record<string, unknown>;
-}
-
-const round = (x: number, digits = 0) => Number(x.toFixed(digits));
-const verdict = (f: Figure) => (f.pass === null ? 'reported' : f.pass ? 'PASS' : 'MISS');
-const show = (f: Figure) =>
-  `${f.value.toLocaleString('en-US')}${f.unit === '×' ? '×' : ` ${f.unit}`}`;
-function announce(f: Figure, line: string): Figure {
-  console.log(`${f.id}. ${f.figure}: ${show(f)} (target ${f.target}) ${verdict(f)}\n   ${line}`);
-  return f;
-}
-
-interface BenchDatabase {
-  kind: 'sqlite' | 'mariadb';
-  config: Config['database'];
-  /** DATABASE_URL for the portal. */
-  url: string;
-  described: string;
-  drop(): Promise<void>;
-}
 
 async function main(): Promise<void> {
   const begun = performance.now();
@@ -114,12 +91,12 @@ async function main(): Promise<void> {
     let recorderRate: number | undefined;
     if (wanted('ingestion')) {
       const recorder = await ingestion(dataSource, database.kind);
-      recorderRate = recorder.value;
+      recorderRate = recorder.value ?? undefined;
       figures.push(recorder);
     }
     if (wanted('range')) figures.push(await rangeQuery(dataSource, database.url));
     if (wanted('overhead') || wanted('ingestion') || wanted('live')) {
-      const server = await startServer(database.url);
+      const server = await startProductionPortal(database.url, { GRAPHQL_MAX_COST: '100000' });
       try {
         if (wanted('overhead')) figures.push(await recordingOverhead(server.base));
         if (wanted('ingestion'))
@@ -137,44 +114,21 @@ async function main(): Promise<void> {
   }
 
   figures.sort((a, b) => a.id - b.id);
-  const durationSeconds = round((performance.now() - begun) / 1000, 1);
-  console.log(`\nfigure | value | target | verdict  (database: ${database.kind})`);
-  for (const f of figures)
-    console.log(`${f.id}. ${f.figure}: ${show(f)} | ${f.target} | ${verdict(f)}`);
-  console.log(`\nrun took ${durationSeconds} s`);
-
-  mkdirSync(path.dirname(OUT), { recursive: true });
-  writeFileSync(
-    OUT,
-    `${JSON.stringify(
-      {
-        bench: ONLY.size > 0 ? `pnpm bench ${[...ONLY].join(' ')}` : 'pnpm bench',
-        startedAt: startedAt.toISOString(),
-        durationSeconds,
-        machine: {
-          cores: os.cpus().length,
-          cpu: os.cpus()[0]?.model,
-          node: process.version,
-          // 1, 5 and 15 minute load averages: the cores are shared with whatever else runs.
-          loadAverageAtStart: loadAtStart,
-          loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)),
-        },
-        database: database.kind,
-        databaseNote:
-          database.kind === 'sqlite'
-            ? 'a fresh SQLite file (DATABASE_URL unset)'
-            : 'a fresh database on the MySQL/MariaDB server of DATABASE_URL',
-        redis: process.env.REDIS_URL ? 'REDIS_URL' : 'none',
-        portal: 'apps/api dist/main.js in its own process, NODE_ENV=production, LOG_LEVEL=warn',
-        loadGenerator: `autocannon, in the bench's own process, ${CONNECTIONS} connections`,
-        figures,
-        allPass: figures.every((f) => f.pass !== false),
-      },
-      null,
-      2,
-    )}\n`,
+  finishBench(
+    {
+      bench: ONLY.size > 0 ? `pnpm bench ${[...ONLY].join(' ')}` : 'pnpm bench',
+      out: OUT,
+      startedAt,
+      begun,
+      loadAverageAtStart: loadAtStart,
+      database: database.kind,
+    },
+    {
+      portal: 'apps/api dist/main.js in its own process, NODE_ENV=production, LOG_LEVEL=warn',
+      loadGenerator: `autocannon, in the bench's own process, ${CONNECTIONS} connections`,
+    },
+    figures,
   );
-  console.log(`written to ${path.relative(process.cwd(), OUT) || OUT}`);
 }
 
 /** 1. The same small query at the same concurrency, anonymous vs with a key that has limits. */
@@ -491,7 +445,7 @@ async function rangeQuery(dataSource: DataSource, databaseUrl: string): Promise<
   const HOUR = 3_600_000;
   const now = Date.now();
   const firstMinute = Math.floor(now / 60_000) - 30 * 24 * 60;
-  const server = await startServer(databaseUrl);
+  const server = await startProductionPortal(databaseUrl, { GRAPHQL_MAX_COST: '100000' });
   try {
     const { token, teamId } = await personWithKey(server.base);
     const keys = Array.from({ length: 20 }, (_, i) => `range-key-${i}`);
@@ -622,15 +576,6 @@ async function rangeQuery(dataSource: DataSource, databaseUrl: string): Promise<
   }
 }
 
-/** A failed figure's error with what the portal wrote to stderr (a crash, a warning). */
-function explained(error: unknown, server: SpawnedPortal): Error {
-  const message = error instanceof Error ? error.message : String(error);
-  const stderr = server.stderr().trim();
-  return new Error(stderr ? `${message}\nportal stderr:\n${stderr.slice(-4000)}` : message, {
-    cause: error,
-  });
-}
-
 async function sum(
   dataSource: DataSource,
   table: 'usage_minutes' | 'usage_hours',
@@ -642,66 +587,6 @@ async function sum(
     [value],
   );
   return Number(rows[0]?.n ?? 0);
-}
-
-/** The portal as it runs in production, on the bench's database. */
-function startServer(databaseUrl: string): Promise<SpawnedPortal> {
-  return spawnPortal({
-    DATABASE_URL: databaseUrl,
-    NODE_ENV: 'production',
-    JWT_SECRET: randomBytes(32).toString('hex'),
-    MAIL_OUTBOX: 'true',
-    LOG_LEVEL: 'warn',
-    GRAPHQL_MAX_COST: '100000',
-  });
-}
-
-/** A fresh SQLite file, or a fresh database on the MySQL/MariaDB server of DATABASE_URL. */
-async function freshDatabase(): Promise<BenchDatabase> {
-  const configured = process.env.DATABASE_URL;
-  if (!configured || configured.startsWith('sqlite:')) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pp-bench-db-'));
-    const file = path.join(dir, 'bench.sqlite');
-    return {
-      kind: 'sqlite',
-      config: { type: 'sqlite', path: file },
-      url: `sqlite:${file}`,
-      described: `SQLite, a fresh file (${file}) — the default; set DATABASE_URL=mysql://user@host:port/db to run on MySQL/MariaDB`,
-      drop() {
-        rmSync(dir, { recursive: true, force: true });
-        return Promise.resolve();
-      },
-    };
-  }
-  const url = new URL(configured.replace(/^mariadb:/, 'mysql:'));
-  const name = `pp_bench_${randomBytes(4).toString('hex')}`;
-  const options = {
-    host: url.hostname,
-    port: Number(url.port || 3306),
-    user: decodeURIComponent(url.username),
-    password: decodeURIComponent(url.password),
-  };
-  const admin = await createConnection(options).catch((error: Error) => {
-    throw new Error(`cannot reach MySQL/MariaDB at ${url.host} (DATABASE_URL): ${error.message}`);
-  });
-  const [version] = (await admin.query('SELECT VERSION() AS v')) as unknown as [
-    Array<{ v: string }>,
-  ];
-  await admin.query(`CREATE DATABASE \`${name}\``);
-  await admin.end();
-  url.pathname = `/${name}`;
-  const server = `${url.hostname}:${options.port}`;
-  return {
-    kind: 'mariadb',
-    config: { type: 'mysql', url: url.toString() },
-    url: url.toString(),
-    described: `MySQL/MariaDB ${version[0]?.v ?? ''} at ${server} (DATABASE_URL), a fresh database ${name}, dropped afterwards`,
-    async drop() {
-      const conn = await createConnection(options);
-      await conn.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await conn.end();
-    },
-  };
 }
 
 main().catch((error: unknown) => {
