@@ -6,6 +6,7 @@ import {
   error,
   reply,
   replyFailure,
+  send,
   USAGE_BODY_BYTES,
   VERIFY_BODY_BYTES,
   type V1Answer,
@@ -60,10 +61,10 @@ export function v1FastPath(deps: V1Deps, next: RequestListener): RequestListener
       }
       if (answer instanceof Promise)
         answer.then(
-          ({ status, body }) => reply(res, status, body),
+          (a) => send(res, a.status, a.json),
           (err: unknown) => replyFailure(logger, res, err, endpoint.path),
         );
-      else reply(res, answer.status, answer.body);
+      else send(res, answer.status, answer.json);
     });
   };
 }

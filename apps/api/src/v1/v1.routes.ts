@@ -12,7 +12,7 @@ import type { Clock } from '../core/clock';
 import { serviceTokenChecker } from '../core/auth/service-tokens';
 import { DATABASE_UNAVAILABLE_MESSAGE, isDatabaseUnavailable } from '../core/errors';
 import type { Services } from '../services';
-import { statusOf, type Verification } from '@partner-portal/keys';
+import { statusOf, type KeyRecord, type Verification } from '@partner-portal/keys';
 import { parseUsageEvents, parseVerifyBody, type UsageEvent } from './v1.inputs';
 
 /**
@@ -98,11 +98,16 @@ function json(limit: number): RequestHandler[] {
   ];
 }
 
-/** A /v1/ answer: its status and JSON body. */
+/** A /v1/ answer: its status and its JSON body, already serialised. */
 export interface V1Answer {
   status: number;
-  body: unknown;
+  json: string;
 }
+
+const answered = (status: number, body: unknown): V1Answer => ({
+  status,
+  json: JSON.stringify(body),
+});
 
 /**
  * One verification: takes a request from the key's limits and, unless `count: false`, counts it.
@@ -117,7 +122,7 @@ export function answerVerify(
   origin?: () => string | undefined,
 ): V1Answer | Promise<V1Answer> {
   const body = parseVerifyBody(raw);
-  if (!body.ok) return { status: 400, body: error('BAD_USER_INPUT', body.message) };
+  if (!body.ok) return answered(400, error('BAD_USER_INPUT', body.message));
   const { key: secret, environment, count } = body.value;
   const verifier = services.apiKeyAuth.verifier;
   // No client address: the caller is a service asking for its clients, so the unknown-key limit
@@ -125,7 +130,7 @@ export function answerVerify(
   const outcome = verifier.verifyNow(secret, environment ? { environment, origin } : { origin });
   const answer = (o: Verification): V1Answer => {
     if (o.key && count) verifier.count(o.key, statusOf(o), performance.now() - startedAt);
-    return { status: 200, body: verifyAnswer(o) };
+    return { status: 200, json: verifyAnswerJson(o) };
   };
   return outcome instanceof Promise ? outcome.then(answer) : answer(outcome);
 }
@@ -133,9 +138,8 @@ export function answerVerify(
 function verify({ services }: V1Deps): RequestHandler {
   return (req, res, next) => {
     const answer = answerVerify(services, req.body, performance.now(), () => req.ip);
-    if (answer instanceof Promise)
-      answer.then(({ status, body }) => reply(res, status, body)).catch(next);
-    else reply(res, answer.status, answer.body);
+    if (answer instanceof Promise) answer.then((a) => send(res, a.status, a.json)).catch(next);
+    else send(res, answer.status, answer.json);
   };
 }
 
@@ -163,6 +167,36 @@ export function verifyAnswer(outcome: Verification): Record<string, unknown> {
   };
 }
 
+/**
+ * verifyAnswer's JSON, byte for byte, without serialising the whole object on every request: a
+ * valid key's answer is the same text up to its limits (keyId, teamId, environment, expiresAt),
+ * kept per cached key record (the verifier's records are frozen and replaced, never changed), and
+ * the limits' integers are written into it. Refusals, rarer, are serialised as they are.
+ */
+export function verifyAnswerJson(outcome: Verification): string {
+  if (!outcome.valid) return JSON.stringify(verifyAnswer(outcome));
+  const { key, limits } = outcome;
+  let head = validHeads.get(key);
+  if (head === undefined) {
+    head = `{"valid":true,"keyId":${JSON.stringify(key.id)},"teamId":${JSON.stringify(key.teamId)},"environment":${JSON.stringify(key.environment)},"expiresAt":${JSON.stringify(key.expiresAt?.toISOString() ?? null)},"ratelimit":`;
+    validHeads.set(key, head);
+  }
+  const minute = limits.perMinute;
+  const monthly = limits.monthly;
+  return `${head}${
+    minute
+      ? `{"limit":${number(minute.limit)},"remaining":${number(minute.remaining)},"resetSeconds":${number(minute.resetSeconds)}}`
+      : 'null'
+  },"monthly":${
+    monthly ? `{"limit":${number(monthly.limit)},"remaining":${number(monthly.remaining)}}` : 'null'
+  }}`;
+}
+
+const validHeads = new WeakMap<KeyRecord, string>();
+
+/** A number as JSON.stringify writes it (finite numbers as String does; others as null). */
+const number = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+
 /** Requests the provider served itself with a key, counted like the portal's own. */
 export function answerUsage(
   services: Services,
@@ -170,7 +204,7 @@ export function answerUsage(
   now: Date,
 ): V1Answer | Promise<V1Answer> {
   const parsed = parseUsageEvents(raw, now);
-  if (!parsed.ok) return { status: 400, body: error('BAD_USER_INPUT', parsed.message) };
+  if (!parsed.ok) return answered(400, error('BAD_USER_INPUT', parsed.message));
   const { events, rejected } = parsed.value;
   return services.apiKeyAuth.teamsOf(events.map(({ event }) => event.keyId)).then((teams) => {
     let accepted = 0;
@@ -184,16 +218,15 @@ export function answerUsage(
       accepted += 1;
     }
     rejected.sort((a, b) => a.index - b.index);
-    return { status: 200, body: { accepted, rejected } };
+    return answered(200, { accepted, rejected });
   });
 }
 
 function usage({ services, clock }: V1Deps): RequestHandler {
   return (req, res, next) => {
     const answer = answerUsage(services, req.body, clock.now());
-    if (answer instanceof Promise)
-      answer.then(({ status, body }) => reply(res, status, body)).catch(next);
-    else reply(res, answer.status, answer.body);
+    if (answer instanceof Promise) answer.then((a) => send(res, a.status, a.json)).catch(next);
+    else send(res, answer.status, answer.json);
   };
 }
 
@@ -212,8 +245,12 @@ export const error = (code: string, message: string) => ({ error: { code, messag
 
 /** Written directly: Express's res.json would also hash every body for an ETag nobody asks for. */
 export function reply(res: ServerResponse, status: number, body: unknown): void {
+  send(res, status, JSON.stringify(body));
+}
+
+/** An answer whose JSON is already written (reply's headers). */
+export function send(res: ServerResponse, status: number, json: string): void {
   if (res.headersSent) return;
-  const json = JSON.stringify(body);
   // One flat list for writeHead (headers set before, WWW-Authenticate or Allow, are kept): no
   // setHeader bookkeeping per header on the hot path.
   res.writeHead(status, [
