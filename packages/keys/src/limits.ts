@@ -331,8 +331,9 @@ export class KeyLimits {
     let monthly: WindowState | undefined;
 
     if (key.monthlyRequestLimit !== null && used !== undefined) {
-      const resetAt = nextMonthStart(now);
-      const resetSeconds = Math.max(1, Math.ceil((resetAt.getTime() - now.getTime()) / 1000));
+      // nextMonthStart(now), as a number: a Date only for the refusal's message.
+      const resetAtMs = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+      const resetSeconds = Math.max(1, Math.ceil((resetAtMs - now.getTime()) / 1000));
       monthly = {
         limit: key.monthlyRequestLimit,
         remaining: Math.max(0, key.monthlyRequestLimit - used),
@@ -350,14 +351,13 @@ export class KeyLimits {
             'RateLimit-Reset': String(resetSeconds),
           },
           retryAfterSeconds: resetSeconds,
-          message: `This key reached its monthly limit of ${key.monthlyRequestLimit.toLocaleString('en-US')} requests. It resets on ${resetAt.toISOString()}.`,
+          message: `This key reached its monthly limit of ${key.monthlyRequestLimit.toLocaleString('en-US')} requests. It resets on ${new Date(resetAtMs).toISOString()}.`,
         };
       }
-      Object.assign(headers, {
-        'RateLimit-Limit': String(key.monthlyRequestLimit),
-        'RateLimit-Remaining': String(key.monthlyRequestLimit - used),
-        'RateLimit-Reset': String(resetSeconds),
-      });
+      // Set one by one (not Object.assign of a literal): one object fewer per request, same order.
+      headers['RateLimit-Limit'] = String(key.monthlyRequestLimit);
+      headers['RateLimit-Remaining'] = String(key.monthlyRequestLimit - used);
+      headers['RateLimit-Reset'] = String(resetSeconds);
     }
 
     if (key.rateLimitPerMinute !== null && minute !== undefined) {
@@ -366,11 +366,9 @@ export class KeyLimits {
       const remaining = Math.max(0, key.rateLimitPerMinute - res.consumedPoints);
       const perMinute = { limit: key.rateLimitPerMinute, remaining, resetSeconds };
       // The per-minute window is the tighter one: its headers win.
-      Object.assign(headers, {
-        'RateLimit-Limit': String(key.rateLimitPerMinute),
-        'RateLimit-Remaining': String(remaining),
-        'RateLimit-Reset': String(resetSeconds),
-      });
+      headers['RateLimit-Limit'] = String(key.rateLimitPerMinute);
+      headers['RateLimit-Remaining'] = String(remaining);
+      headers['RateLimit-Reset'] = String(resetSeconds);
       if (res.consumedPoints > key.rateLimitPerMinute) {
         return {
           allowed: false,
