@@ -18,7 +18,10 @@
  *
  * Knobs: BENCH_ROUNDS (8), BENCH_SECONDS (2, per run), BENCH_CONNECTIONS (32), BENCH_TRIALS (50),
  * BENCH_PROFILE=gateway,pass-through,portal,sdk (node --cpu-prof on those children; profiles in
- * bench-results/profiles/), BENCH_OUT (bench-results/gateway.json).
+ * bench-results/profiles/), BENCH_OUT (bench-results/gateway.json), BENCH_ONLY (a comma list of
+ * the throughput variants below: only those are loaded, and the counting and revoke figures are
+ * skipped; e.g. BENCH_ONLY=verify,verifyLocal,bareVerifyJson for figure 1 alone, written to
+ * bench-results/gateway.partial.json).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -555,7 +558,7 @@ async function main() {
     ratio(
       1,
       'verify endpoint vs a bare node:http server answering the same JSON, with Redis',
-      'req/s of POST /v1/keys/verify on the built portal (service token, a valid key with per-minute and monthly limits in Redis, count on) over req/s of a bare node:http server answering the same bytes to the same POST; median of per-round ratios',
+      'req/s of POST /v1/keys/verify on the built portal (service token, a valid key with per-minute and monthly limits in Redis, count on) over req/s of a bare node:http server that reads the same POST, parses its JSON and answers the same bytes with the same headers; median of per-round ratios',
       'verify',
       'bareVerifyJson',
       0.6,

@@ -2,8 +2,9 @@
  * The one upstream of the whole bench, in a process of its own: `GET /` answers the small JSON
  * document every throughput figure serves (the SDK's bench serves the same), `/status/<code>`
  * answers that status (for the counting figure), and `POST /verify-json` is the bare node:http
- * server of figure 1: it answers, byte for byte, the JSON the portal's verify endpoint answered
- * (sent by the parent over IPC), without looking at the request.
+ * server of figure 1: it does the HTTP work the portal's endpoint cannot skip (reads the body,
+ * parses it as JSON) and answers, byte for byte and with the same headers, the JSON the portal's
+ * verify endpoint answered (sent by the parent over IPC).
  */
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,9 +23,24 @@ const server = createServer({ keepAliveTimeout: 30_000 }, (req, res) => {
   const url = req.url ?? '/';
   if (url === '/') return send(res, 200, SMALL_JSON);
   if (url === '/verify-json') {
-    // Read the body as the portal must, then answer what it would.
-    req.resume();
-    req.on('end', () => send(res, 200, verifyJson, 'application/json; charset=utf-8'));
+    // Read and parse the body as the portal must, then answer what it would, with its headers.
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { key?: unknown };
+      if (typeof body.key !== 'string') return send(res, 400, '{}');
+      res.writeHead(200, [
+        'Content-Type',
+        'application/json; charset=utf-8',
+        'Cache-Control',
+        'no-store',
+        'X-Content-Type-Options',
+        'nosniff',
+        'Content-Length',
+        String(Buffer.byteLength(verifyJson)),
+      ]);
+      res.end(verifyJson);
+    });
     return;
   }
   const status = /^\/status\/(\d{3})$/.exec(url);
