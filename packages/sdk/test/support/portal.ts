@@ -10,8 +10,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-/** apps/api/dist/main.js, from test/support under jest or from dist-bench/test/support in the bench. */
+/**
+ * apps/api/dist/main.js, from test/support under jest or from dist-bench/test/support in the bench;
+ * PORTAL_MAIN names another build of it (one that a concurrent rebuild of the checkout cannot touch).
+ */
 const MAIN = [
+  process.env.PORTAL_MAIN ?? '',
   path.resolve(__dirname, '..', '..', '..', '..', 'apps', 'api', 'dist', 'main.js'),
   path.resolve(__dirname, '..', '..', '..', '..', '..', 'apps', 'api', 'dist', 'main.js'),
 ].find((p) => existsSync(p))!;
@@ -29,6 +33,8 @@ export function freePort(): Promise<number> {
 
 export interface Portal {
   url: string;
+  /** The portal process's id (the bench reads its CPU time). */
+  pid: number;
   stop(): Promise<void>;
   stderr(): string;
 }
@@ -73,6 +79,7 @@ export async function startPortal(env: Record<string, string> = {}): Promise<Por
   }
   return {
     url,
+    pid: child.pid!,
     stderr: () => stderr,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
