@@ -39,7 +39,7 @@ export interface PortalClientOptions {
   usage?: UsageReporterOptions;
   /** Called with failures that have no caller to throw to (usage sends, dropped events). Default: console.warn. */
   onError?: (error: PortalError) => void;
-  /** A fetch of your own (a proxy agent, a test double). Default: Node's global fetch. */
+  /** A fetch of your own (a proxy agent, a test double). Default: node:http(s) with a keep-alive agent. */
   fetch?: FetchLike;
 }
 
@@ -54,6 +54,11 @@ export interface PortalClient {
   verifyKeyLocally(key: string, options?: VerifyOptions): VerifyResult | undefined;
   /** Queues usage events for `POST /v1/usage` (sent in batches, in the background). */
   reportUsage(...events: UsageEvent[]): void;
+  /**
+   * Queues one event given by its fields, `at` in epoch ms: what the middleware calls for each
+   * response. Events equal to the one before share a buffer entry (no object per request).
+   */
+  recordUsage(keyId: string, status: number, latencyMs: number, at: number): void;
   /** Sends the queued usage events now; rejects if some could not be sent after a few tries. */
   flush(): Promise<void>;
   /** Flushes and stops the background timer. Call it on SIGTERM, after your server has closed. */
@@ -104,7 +109,7 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     url: options.url,
     serviceToken: options.serviceToken,
     timeoutMs: options.timeoutMs ?? 2000,
-    fetch: options.fetch ?? ((input, init) => fetch(input, init)),
+    fetch: options.fetch,
   });
   const reporter = new UsageReporter(transport, options.usage ?? {}, onError);
   const cache = new LRUCache<string, CacheEntry>({ max: options.cacheMaxEntries ?? 10_000 });
@@ -218,6 +223,7 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     reportUsage(...events) {
       for (let i = 0; i < events.length; i++) reporter.add(events[i]!);
     },
+    recordUsage: (keyId, status, latencyMs, at) => reporter.record(keyId, status, latencyMs, at),
     flush: () => reporter.flush(),
     close: () => reporter.close(),
     clearCache(key?: string) {

@@ -56,12 +56,12 @@ export function fastifyPartnerAuth(
       const keyId = request[KEY_ID];
       if (keyId === undefined) return;
       request[KEY_ID] = undefined;
-      client.reportUsage({
+      client.recordUsage(
         keyId,
         status,
-        latencyMs: Math.round(performance.now() - (request[STARTED] ?? performance.now())),
-        at: Date.now(),
-      });
+        Math.round(performance.now() - (request[STARTED] ?? performance.now())),
+        Date.now(),
+      );
     };
     fastify.addHook('onResponse', (request: Tracked, reply: FastifyReply, next: () => void) => {
       record(request, reply.statusCode);

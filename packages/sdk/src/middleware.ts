@@ -151,33 +151,14 @@ export function sendRefusal(res: ServerResponse, refusal: Refusal): void {
   res.end(body);
 }
 
-const REPORT = Symbol('partnerPortalReport');
-
-interface PendingReport {
-  client: PortalClient;
-  keyId: string;
-  started: number;
-}
-
-type Reported = ServerResponse & { [REPORT]?: PendingReport | undefined };
-
-/** One listener for every response (no closure per request): the report is on the response. */
-function reportOnClose(this: Reported): void {
-  const pending = this[REPORT];
-  if (pending === undefined) return;
-  this[REPORT] = undefined;
-  pending.client.reportUsage({
-    keyId: pending.keyId,
-    status: this.writableFinished ? this.statusCode : 499,
-    latencyMs: Math.round(performance.now() - pending.started),
-    at: Date.now(),
-  });
-}
-
 /**
  * Reports the status the client received and the time taken, once the response is done. A client
  * that went away before the end is reported as 499 (nginx's "client closed request"). The event
  * joins the client's buffer (sent in batches by its timer).
+ *
+ * One plain closure per response: an earlier version kept the report on the response under a
+ * symbol, which gave every response of the process (a server without the middleware too) another
+ * hidden class to go through Node's http internals with.
  */
 export function reportWhenDone(
   client: PortalClient,
@@ -185,8 +166,14 @@ export function reportWhenDone(
   keyId: string,
   started: number,
 ): void {
-  (res as Reported)[REPORT] = { client, keyId, started };
-  res.on('close', reportOnClose);
+  res.on('close', () =>
+    client.recordUsage(
+      keyId,
+      res.writableFinished ? res.statusCode : 499,
+      Math.round(performance.now() - started),
+      Date.now(),
+    ),
+  );
 }
 
 export type Next = (error?: unknown) => void;

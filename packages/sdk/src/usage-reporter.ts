@@ -32,12 +32,28 @@ interface UsageAnswer {
 }
 
 /**
+ * Events in the buffer: one event repeated `count` times. The middleware's events of one key that
+ * end in the same millisecond with the same status and latency share a run (see record), so a
+ * busy server keeps one small object per run instead of one per request; the batch still carries
+ * one event per request, as `/v1/usage` counts them, each run's JSON made once and repeated.
+ */
+interface Run {
+  event: UsageEvent;
+  count: number;
+  /** Only runs made by record() take more events (an event given to add() is sent as given). */
+  joinable: boolean;
+  json?: string;
+}
+
+/**
  * Usage events in batches to `POST /v1/usage`: every second or at a full batch, one request at a
  * time, the batch kept and retried with exponential backoff (and jitter) while the portal is away
  * or failing, in a bounded buffer. `close()` sends what is left.
  */
 export class UsageReporter {
-  private buffer: UsageEvent[] = [];
+  private runs: Run[] = [];
+  /** Events in `runs`. */
+  private buffered = 0;
   private sending: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failures = 0;
@@ -60,22 +76,51 @@ export class UsageReporter {
     };
   }
 
+  /** Queues an event as given. */
   add(event: UsageEvent): void {
-    if (this.closed || this.buffer.length >= this.o.maxBufferedEvents) {
-      this.drop(1, this.closed ? 'the reporter is closed' : 'the usage buffer is full');
-      return;
-    }
-    this.buffer.push(event);
+    if (!this.room()) return;
+    this.runs.push({ event, count: 1, joinable: false });
+    this.added();
+  }
+
+  /**
+   * Queues `{keyId, status, latencyMs, at}` (the middleware's hot path): the same event as the
+   * last one recorded adds to its run instead of making an object.
+   */
+  record(keyId: string, status: number, latencyMs: number, at: number): void {
+    if (!this.room()) return;
+    const last = this.runs[this.runs.length - 1];
+    if (
+      last !== undefined &&
+      last.joinable &&
+      last.event.at === at &&
+      last.event.latencyMs === latencyMs &&
+      last.event.status === status &&
+      last.event.keyId === keyId
+    )
+      last.count++;
+    else this.runs.push({ event: { keyId, status, latencyMs, at }, count: 1, joinable: true });
+    this.added();
+  }
+
+  private room(): boolean {
+    if (!this.closed && this.buffered < this.o.maxBufferedEvents) return true;
+    this.drop(1, this.closed ? 'the reporter is closed' : 'the usage buffer is full');
+    return false;
+  }
+
+  private added(): void {
+    this.buffered++;
     // The timer starts with the first event, so an idle client holds no timer at all.
     if (!this.timer) {
       this.timer = setInterval(() => void this.tick(), this.o.flushIntervalMs);
       this.timer.unref();
     }
-    if (this.buffer.length >= this.o.maxBatchSize) void this.tick();
+    if (this.buffered >= this.o.maxBatchSize) void this.tick();
   }
 
   stats(): UsageReporterStats {
-    return { buffered: this.buffer.length, ...this.counts };
+    return { buffered: this.buffered, ...this.counts };
   }
 
   /**
@@ -88,7 +133,7 @@ export class UsageReporter {
       // Another send may start while this one waits (the timer's): wait until none is in flight,
       // then send at once, with no await in between, so two sends never take the same batch.
       while (this.sending) await this.sending;
-      if (this.buffer.length === 0) return;
+      if (this.buffered === 0) return;
       try {
         await this.send();
         failures = 0;
@@ -110,11 +155,11 @@ export class UsageReporter {
   }
 
   private async tick(): Promise<void> {
-    if (this.sending || this.buffer.length === 0 || Date.now() < this.notBefore) return;
+    if (this.sending || this.buffered === 0 || Date.now() < this.notBefore) return;
     try {
       await this.send();
       // More than a batch waiting: go on without waiting for the next tick.
-      if (this.buffer.length >= this.o.maxBatchSize) void this.tick();
+      if (this.buffered >= this.o.maxBatchSize) void this.tick();
     } catch (error) {
       if (!(error instanceof PortalError)) throw error;
       this.onError(error);
@@ -125,13 +170,34 @@ export class UsageReporter {
     }
   }
 
-  /** One batch from the head of the buffer; removed once the portal answered (or refused it whole). */
+  /**
+   * One batch from the head of the buffer (up to maxBatchSize events); removed once the portal
+   * answered (or refused it whole). Events recorded meanwhile may join the batch's last run: the
+   * batch removes the counts it took, never more.
+   */
   private send(): Promise<void> {
-    const batch = this.buffer.slice(0, this.o.maxBatchSize);
+    const taken: number[] = [];
+    let json = '{"events":[';
+    let size = 0;
+    for (let i = 0; i < this.runs.length && size < this.o.maxBatchSize; i++) {
+      const r = this.runs[i]!;
+      const n = Math.min(r.count, this.o.maxBatchSize - size);
+      const one = (r.json ??= JSON.stringify(r.event));
+      json += (size > 0 ? ',' : '') + (n === 1 ? one : `${one},`.repeat(n - 1) + one);
+      taken.push(n);
+      size += n;
+    }
+    json += ']}';
+    const batch = { length: size };
+    const remove = () => {
+      for (let i = 0; i < taken.length; i++) this.runs[i]!.count -= taken[i]!;
+      this.runs = this.runs.filter((r) => r.count > 0);
+      this.buffered -= size;
+    };
     const run = (async () => {
       try {
-        const answer = parseAnswer(await this.transport.post('/v1/usage', { events: batch }));
-        this.buffer.splice(0, batch.length);
+        const answer = parseAnswer(await this.transport.postJson('/v1/usage', json));
+        remove();
         this.failures = 0;
         this.notBefore = 0;
         this.counts.accepted += answer.accepted;
@@ -150,7 +216,7 @@ export class UsageReporter {
       } catch (error) {
         // A batch the portal will never take (bad shape, token refused, /v1/ off) is dropped, not retried forever.
         if (error instanceof PortalError && !error.retryable) {
-          this.buffer.splice(0, batch.length);
+          remove();
           this.counts.dropped += batch.length;
         }
         throw error;
