@@ -75,7 +75,7 @@ const USAGE = { path: '/v1/usage', limit: USAGE_BODY_BYTES };
 const JSON_TYPE = /^application\/json[ \t]*(?:;[ \t]*charset=(?:"utf-8"|utf-8)[ \t]*)?$/i;
 
 /** Headers body-parser would take as they are: JSON in UTF-8, not encoded, of a known length within the limit. */
-function plainJson(req: IncomingMessage, limit: number): boolean {
+export function plainJson(req: IncomingMessage, limit: number): boolean {
   const { headers } = req;
   const type = headers['content-type'];
   if (type === undefined || !JSON_TYPE.test(type)) return false;
@@ -87,7 +87,7 @@ function plainJson(req: IncomingMessage, limit: number): boolean {
 }
 
 /** The whole body as UTF-8 text (its length is known and small). */
-function readBody(req: IncomingMessage, done: (text: string) => void): void {
+export function readBody(req: IncomingMessage, done: (text: string) => void): void {
   let first: Buffer | undefined;
   let more: Buffer[] | undefined;
   req.on('data', (chunk: Buffer) => {
@@ -103,16 +103,16 @@ function readBody(req: IncomingMessage, done: (text: string) => void): void {
 }
 
 /** The requester's address as Express's req.ip gives it (TRUST_PROXY: the left-most forwarded one). */
-function requesterOf(req: IncomingMessage, trustProxy: boolean): string | undefined {
+export function requesterOf(req: IncomingMessage, trustProxy: boolean): string | undefined {
   const forwarded = trustProxy ? req.headers['x-forwarded-for'] : undefined;
   const first = typeof forwarded === 'string' ? forwarded.split(',')[0]!.trim() : '';
   return first || req.socket.remoteAddress;
 }
 
-const INVALID = Symbol('invalid JSON');
+export const INVALID = Symbol('invalid JSON');
 
 /** body-parser's strict JSON: an object or array (after white space), else invalid. */
-function parseStrictJson(text: string): unknown {
+export function parseStrictJson(text: string): unknown {
   // A leading byte-order mark is ignored, as body-parser's decoding does.
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let i = start;

@@ -18,7 +18,8 @@ export class AccountsResolver {
   @Query(() => Viewer, { nullable: true, description: 'null when the caller is not signed in.' })
   async viewer(@Ctx() ctx: Context): Promise<Viewer | null> {
     if (ctx.principal?.kind !== 'user') return null;
-    const user = await ctx.services.accounts.userById(ctx.principal.userId);
+    // Through the request's loader: the same person read again later (as a member, an actor) is not.
+    const user = await ctx.loaders.user.load(ctx.principal.userId);
     return user ? { user } : null;
   }
 

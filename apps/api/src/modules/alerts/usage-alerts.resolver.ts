@@ -25,7 +25,7 @@ export class UsageAlertsResolver {
 
   @FieldResolver(() => ApiKey, { nullable: true, description: 'null: every key of the team.' })
   apiKey(@Root() alert: UsageAlert, @Ctx() ctx: Context): Promise<ApiKey | null> {
-    return ctx.services.apiKeys.byId(alert.apiKeyId);
+    return alert.apiKeyId ? ctx.loaders.apiKey.load(alert.apiKeyId) : Promise.resolve(null);
   }
 }
 

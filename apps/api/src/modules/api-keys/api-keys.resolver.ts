@@ -79,7 +79,7 @@ export class ApiKeysResolver {
     description: 'The key this one replaced in a rotation.',
   })
   replaces(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<ApiKey | null> {
-    return ctx.services.apiKeys.byId(key.replacesId);
+    return key.replacesId ? ctx.loaders.apiKey.load(key.replacesId) : Promise.resolve(null);
   }
 
   @FieldResolver(() => ApiKey, {
@@ -87,7 +87,7 @@ export class ApiKeysResolver {
     description: 'The key that replaced this one in a rotation.',
   })
   replacedBy(@Root() key: ApiKey, @Ctx() ctx: Context): Promise<ApiKey | null> {
-    return ctx.services.apiKeys.byId(key.replacedById);
+    return key.replacedById ? ctx.loaders.apiKey.load(key.replacedById) : Promise.resolve(null);
   }
 }
 
@@ -108,6 +108,8 @@ export class TeamApiKeysResolver {
 export class AuditApiKeyResolver {
   @FieldResolver(() => ApiKey, { nullable: true })
   actorApiKey(@Root() event: AuditEvent, @Ctx() ctx: Context): Promise<ApiKey | null> {
-    return ctx.services.apiKeys.byId(event.actorApiKeyId);
+    return event.actorApiKeyId
+      ? ctx.loaders.apiKey.load(event.actorApiKeyId)
+      : Promise.resolve(null);
   }
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { IsNull } from 'typeorm';
+import { In, IsNull } from 'typeorm';
 import { addDays, addHours, type Clock } from '../../core/clock';
 import type { Database } from '../../core/db/database';
 import { AppError, ErrorCode } from '../../core/errors';
@@ -67,6 +67,13 @@ export class ApiKeysService {
   /** Internal look-up by id (e.g. to follow `replaces`), for keys of a team the caller can already read. */
   byId(id: string | null): Promise<ApiKey | null> {
     return id ? this.deps.db.repository(ApiKey).findOneBy({ id }) : Promise.resolve(null);
+  }
+
+  /** The same for several ids at once, in the order asked, null for unknown ones (DataLoader's contract). */
+  async byIds(ids: readonly string[]): Promise<Array<ApiKey | null>> {
+    const keys = await this.deps.db.repository(ApiKey).findBy({ id: In([...ids]) });
+    const byId = new Map(keys.map((k) => [k.id, k]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   async create(caller: Caller, input: CreateApiKeyInput): Promise<CreatedApiKey> {

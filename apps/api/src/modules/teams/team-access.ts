@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
-import { IsNull, type EntityManager } from 'typeorm';
+import { In, IsNull, type EntityManager } from 'typeorm';
 import type { Principal } from '../../core/auth/principal';
+import type { Loaders } from '../../core/context';
 import type { Clock } from '../../core/clock';
 import type { Database } from '../../core/db/database';
 import { AppError, ErrorCode } from '../../core/errors';
@@ -13,6 +14,8 @@ import { TeamErrors } from './teams.errors';
 export interface Caller {
   principal: Principal | null;
   memo: Map<string, Promise<unknown>>;
+  /** A request's loaders: teams and the caller's memberships read together (absent: read one by one). */
+  loaders?: Pick<Loaders, 'team' | 'membership'>;
   /** Aborted when the caller's operation ends early: live streams stop. */
   signal?: AbortSignal;
 }
@@ -47,7 +50,9 @@ export class TeamAccess {
     const key = `team:${teamId}`;
     let team = caller.memo.get(key) as Promise<Team | null> | undefined;
     if (!team) {
-      team = this.db.repository(Team).findOneBy({ id: teamId, deletedAt: IsNull() });
+      team = caller.loaders
+        ? caller.loaders.team.load(teamId)
+        : this.db.repository(Team).findOneBy({ id: teamId, deletedAt: IsNull() });
       caller.memo.set(key, team);
     }
     const found = await team;
@@ -60,10 +65,61 @@ export class TeamAccess {
     const key = `membership:${teamId}`;
     let found = caller.memo.get(key) as Promise<Membership> | undefined;
     if (!found) {
-      found = this.load(this.userId(caller), teamId);
+      const userId = this.userId(caller);
+      found = (
+        caller.loaders
+          ? caller.loaders.membership.load(teamId)
+          : this.membershipsIn(userId, [teamId]).then(([one]) => one ?? null)
+      ).then((membership) => {
+        if (!membership) throw TeamErrors.teamNotFound();
+        this.touch(membership);
+        return membership;
+      });
       caller.memo.set(key, found);
     }
     return found;
+  }
+
+  /**
+   * Memberships the request already read (e.g. `viewer.memberships`, which joins their teams):
+   * checks of those teams later in the same request read nothing more.
+   */
+  remember(caller: Caller, memberships: readonly Membership[]): void {
+    const principal = caller.principal;
+    if (!caller.loaders || principal?.kind !== 'user') return;
+    for (const membership of memberships) {
+      if (membership.userId !== principal.userId || !membership.team) continue;
+      caller.loaders.membership.prime(membership.teamId, membership);
+      caller.loaders.team.prime(membership.teamId, membership.team);
+    }
+  }
+
+  /** Live teams by id, in the order asked, null for unknown or deleted ones (DataLoader's contract). */
+  async teamsByIds(ids: readonly string[]): Promise<Array<Team | null>> {
+    const teams = await this.db.repository(Team).findBy({ id: In([...ids]), deletedAt: IsNull() });
+    const byId = new Map(teams.map((t) => [t.id, t]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** A person's memberships of these live teams (with the team), in the order asked, null where none. */
+  async membershipsIn(
+    userId: string,
+    teamIds: readonly string[],
+  ): Promise<Array<Membership | null>> {
+    const query = this.db
+      .repository(Membership)
+      .createQueryBuilder('m')
+      .innerJoinAndSelect('m.team', 't', 't.deletedAt IS NULL');
+    const memberships = await (
+      teamIds.length === 1
+        ? query.where('m.teamId = :teamId AND m.userId = :userId', { teamId: teamIds[0], userId })
+        : query.where('m.teamId IN (:...teamIds) AND m.userId = :userId', {
+            teamIds: [...teamIds],
+            userId,
+          })
+    ).getMany();
+    const byTeam = new Map(memberships.map((m) => [m.teamId, m]));
+    return teamIds.map((id) => byTeam.get(id) ?? null);
   }
 
   /** The caller's membership, provided their role passes `allowed`; FORBIDDEN otherwise. */
@@ -87,18 +143,6 @@ export class TeamAccess {
       .getOne();
     if (!team) throw TeamErrors.teamNotFound();
     return team;
-  }
-
-  private async load(userId: string, teamId: string): Promise<Membership> {
-    const membership = await this.db
-      .repository(Membership)
-      .createQueryBuilder('m')
-      .innerJoinAndSelect('m.team', 't', 't.deletedAt IS NULL')
-      .where('m.teamId = :teamId AND m.userId = :userId', { teamId, userId })
-      .getOne();
-    if (!membership) throw TeamErrors.teamNotFound();
-    this.touch(membership);
-    return membership;
   }
 
   /** Records activity at most about once a minute per member, never on every request. */

@@ -14,6 +14,15 @@ export interface UsageRow {
   errors: number;
 }
 
+/** One key's rows of one grain in [from, to) (buckets of that grain), as a request's loader asks. */
+export interface KeyRowsRequest {
+  teamId: string;
+  apiKeyId: string;
+  grain: Grain;
+  from: number;
+  to: number;
+}
+
 /**
  * Where usage lives: behind this small interface so SQLite, MySQL or a future analytics store can
  * serve it. This one keeps per-minute and per-hour rollups in the application database and
@@ -29,6 +38,13 @@ export interface UsageStore {
     from: number,
     to: number,
   ): Promise<UsageRow[]>;
+  /** The rows of several keys of one team over one range, in one read: by key id. */
+  rowsOfKeys(
+    scope: { teamId: string; apiKeyIds: readonly string[] },
+    grain: Grain,
+    from: number,
+    to: number,
+  ): Promise<Map<string, UsageRow[]>>;
   /** Requests counted for one key since a minute (for the monthly limit). */
   requestsSince(apiKeyId: string, minute: number): Promise<number>;
   /** Deletes minute rows older than the minute given; returns how many. */
@@ -78,6 +94,38 @@ export class SqlUsageStore implements UsageStore {
       requests: Number(r.requests),
       errors: Number(r.errors),
     }));
+  }
+
+  async rowsOfKeys(
+    scope: { teamId: string; apiKeyIds: readonly string[] },
+    grain: Grain,
+    from: number,
+    to: number,
+  ): Promise<Map<string, UsageRow[]>> {
+    const byKey = new Map<string, UsageRow[]>(scope.apiKeyIds.map((id) => [id, []]));
+    if (scope.apiKeyIds.length === 0) return byKey;
+    const table = grain === 'minute' ? 'usage_minutes' : 'usage_hours';
+    const marks = scope.apiKeyIds.map(() => '?').join(', ');
+    const rows: Array<{
+      apiKeyId: string;
+      bucket: number | string;
+      status: number | string;
+      requests: number | string;
+      errors: number | string;
+    }> = await this.db.manager.query(
+      `SELECT apiKeyId, ${grain} AS bucket, status, SUM(requests) AS requests, SUM(errors) AS errors FROM ${table}
+       WHERE teamId = ? AND ${grain} >= ? AND ${grain} < ? AND apiKeyId IN (${marks})
+       GROUP BY apiKeyId, ${grain}, status`,
+      [scope.teamId, from, to, ...scope.apiKeyIds],
+    );
+    for (const r of rows)
+      byKey.get(r.apiKeyId)?.push({
+        bucket: Number(r.bucket),
+        status: Number(r.status),
+        requests: Number(r.requests),
+        errors: Number(r.errors),
+      });
+    return byKey;
   }
 
   requestsSince(apiKeyId: string, minute: number): Promise<number> {

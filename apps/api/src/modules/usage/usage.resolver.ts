@@ -59,7 +59,7 @@ export class ApiKeyUsageResolver {
     @Args() { from, to, interval }: UsageArgs,
     @Ctx() ctx: Context,
   ): Promise<Usage> {
-    return ctx.services.usage.forKey(ctx, key.id, from, to, interval);
+    return ctx.services.usage.forLoadedKey(ctx, key, from, to, interval);
   }
 }
 

@@ -4,7 +4,9 @@ import type { Live } from '../../core/live';
 import type { ApiKeysService } from '../api-keys/api-keys.service';
 import type { Caller, TeamAccess } from '../teams/team-access';
 import type { UsageDelta } from './usage.recorder';
-import type { Grain, UsageStore } from './usage-store';
+import type { Loaders } from '../../core/context';
+import type { ApiKey } from '../api-keys/api-key.entity';
+import type { Grain, KeyRowsRequest, UsageRow, UsageStore } from './usage-store';
 import { INTERVAL_MS, UsageInterval, type Usage, type UsageTick } from './usage.types';
 
 export const MAX_POINTS = 1500;
@@ -31,7 +33,9 @@ export class UsageService {
     interval: UsageInterval,
   ): Promise<Usage> {
     await this.deps.access.read(caller, teamId);
-    return this.compute({ teamId }, from, to, interval);
+    return this.compute(from, to, interval, (grain, start, end) =>
+      this.deps.store.rows({ teamId }, grain, start, end),
+    );
   }
 
   async forKey(
@@ -42,7 +46,54 @@ export class UsageService {
     interval: UsageInterval,
   ): Promise<Usage> {
     const key = await this.deps.apiKeys.get(caller, apiKeyId);
-    return this.compute({ teamId: key.teamId, apiKeyId }, from, to, interval);
+    return this.compute(from, to, interval, (grain, start, end) =>
+      this.deps.store.rows({ teamId: key.teamId, apiKeyId }, grain, start, end),
+    );
+  }
+
+  /**
+   * The usage of a key the request already read and returned (a field of an ApiKey): the caller's
+   * right to its team is checked again (memoized per request), the key is not read again, and the
+   * rows of every key asked for in the same tick come from one statement (the request's loader).
+   */
+  async forLoadedKey(
+    caller: Caller & { loaders: Pick<Loaders, 'keyUsageRows'> },
+    key: Pick<ApiKey, 'id' | 'teamId'>,
+    from: Date,
+    to: Date,
+    interval: UsageInterval,
+  ): Promise<Usage> {
+    await this.deps.access.read(caller, key.teamId);
+    return this.compute(from, to, interval, (grain, start, end) =>
+      caller.loaders.keyUsageRows.load({
+        teamId: key.teamId,
+        apiKeyId: key.id,
+        grain,
+        from: start,
+        to: end,
+      }),
+    );
+  }
+
+  /** A request loader's batch: one read per team, grain and range, whatever the number of keys. */
+  async keyRows(requests: readonly KeyRowsRequest[]): Promise<UsageRow[][]> {
+    const groups = new Map<string, KeyRowsRequest[]>();
+    for (const r of requests) {
+      const group = `${r.teamId}|${r.grain}|${r.from}|${r.to}`;
+      const list = groups.get(group);
+      if (list) list.push(r);
+      else groups.set(group, [r]);
+    }
+    const found = new Map<KeyRowsRequest, UsageRow[]>();
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const { teamId, grain, from, to } = group[0]!;
+        const ids = [...new Set(group.map((r) => r.apiKeyId))];
+        const byKey = await this.deps.store.rowsOfKeys({ teamId, apiKeyIds: ids }, grain, from, to);
+        for (const r of group) found.set(r, byKey.get(r.apiKeyId) ?? []);
+      }),
+    );
+    return requests.map((r) => found.get(r) ?? []);
   }
 
   /** Sends a flush's per-key deltas to the team's subscribers (in every process, with Redis). */
@@ -79,10 +130,10 @@ export class UsageService {
   }
 
   private async compute(
-    scope: { teamId: string; apiKeyId?: string },
     from: Date,
     to: Date,
     interval: UsageInterval,
+    read: (grain: Grain, from: number, to: number) => Promise<UsageRow[]>,
   ): Promise<Usage> {
     const step = INTERVAL_MS[interval];
     if (!(from.getTime() < to.getTime()))
@@ -97,12 +148,7 @@ export class UsageService {
     }
     const grain: Grain = interval === UsageInterval.MINUTE ? 'minute' : 'hour';
     const g = GRAIN_MS[grain];
-    const rows = await this.deps.store.rows(
-      scope,
-      grain,
-      start / g,
-      Math.ceil((start + points * step) / g),
-    );
+    const rows = await read(grain, start / g, Math.ceil((start + points * step) / g));
     const series = Array.from({ length: points }, (_, i) => ({
       at: new Date(start + i * step),
       requests: 0,
