@@ -114,8 +114,13 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
     const metrics = new PortalMetrics(config.serviceTokens, logger);
     // POST /v1/keys/verify and /v1/usage in their plain case: a node:http listener in front of
     // Express (v1/v1.fast.ts); everything else, and every other case of those two, goes on to it.
+    // POST /graphql in its plain case, likewise (gate/http.ts): the same steps without Express.
+    // (Set below, once the transport exists; the server takes no request before listen().)
+    let graphqlFront: http.RequestListener = app;
     const httpServer = http.createServer(
-      metrics.front(v1FastPath({ config, services, clock, logger }, app)),
+      metrics.front(
+        v1FastPath({ config, services, clock, logger }, (req, res) => graphqlFront(req, res)),
+      ),
     );
     // Idle keep-alive connections stay open 65 s (Node's default is 5 s), longer than the idle
     // time of load balancers (60 s) and of clients such as the SDK: a client that reuses a
@@ -148,6 +153,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
       ApolloServerPluginLandingPageDisabled(),
       databaseUnavailablePlugin(),
     ]);
+    graphqlFront = graphql.front(app, logger);
 
     // The provider's services call /v1 once per partner request: before the log and the rest.
     app.use('/v1/secret-scanning', secretScanningRoutes({ config, services, logger }));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import pinoHttp from 'pino-http';
@@ -56,6 +57,34 @@ export function redactUrl(url: string): string {
   return redacted;
 }
 
+/** The X-Request-Id the client sent, when it is a plain id, or a new one. */
+export function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+}
+
+/**
+ * The line httpLogger writes when a request is answered, for a path that answers without Express
+ * (gate/http.ts's plain case): the same fields, level and message.
+ */
+export function logAnswered(
+  logger: Logger,
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  startedAt: number,
+): void {
+  const status = res.statusCode;
+  logger[status >= 500 ? 'error' : 'info'](
+    {
+      req: { id, method: req.method, url: req.url, remoteAddress: req.socket.remoteAddress },
+      res: { statusCode: status },
+      responseTime: Math.round(performance.now() - startedAt),
+    },
+    'request completed',
+  );
+}
+
 /**
  * One JSON line per request (method, redacted URL, status, time), with the X-Request-Id the
  * client sent (when it is a plain id) or a new one, echoed back. /healthz and /readyz are left
@@ -65,8 +94,7 @@ export function httpLogger(logger: Logger): RequestHandler {
   return pinoHttp({
     logger,
     genReqId: (req, res) => {
-      const given = req.headers['x-request-id'];
-      const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+      const id = requestIdOf(req);
       res.setHeader('X-Request-Id', id);
       return id;
     },

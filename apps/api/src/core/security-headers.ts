@@ -49,3 +49,20 @@ export function securityHeaders(config: Config): RequestHandler {
       : false,
   }) as RequestHandler;
 }
+
+/**
+ * The headers securityHeaders sets on every response, taken once from helmet itself, for a path
+ * that answers without Express (gate/http.ts's plain case): the same headers, set from a list.
+ */
+export function securityHeaderList(config: Config): ReadonlyArray<readonly [string, string]> {
+  const list: [string, string][] = [];
+  const recorder = {
+    setHeader: (name: string, value: unknown) => void list.push([name, String(value)]),
+    removeHeader: () => {},
+  };
+  let done = false;
+  securityHeaders(config)({} as never, recorder as never, () => (done = true));
+  // helmet answers synchronously; anything else would make this list wrong.
+  if (!done) throw new Error('helmet did not set its headers synchronously');
+  return list;
+}

@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+} from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import express, { type RequestHandler } from 'express';
+import type { Logger } from 'pino';
 import {
   OperationTypeNode,
   type DocumentNode,
@@ -10,29 +15,41 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { createContext, type Context } from '../core/context';
-import { AppError, ErrorCode } from '../core/errors';
+import { ErrorCode } from '../core/errors';
+import { logAnswered, requestIdOf } from '../core/http-logger';
+import { securityHeaderList } from '../core/security-headers';
 import type { Principal } from '../core/auth/principal';
+import { INVALID, parseStrictJson, plainJson, readBody, requesterOf } from '../v1/v1.fast';
 import type { Config } from '../config';
 import type { Services } from '../services';
 import type { Gate, Ticket } from './gate';
-import { credentialsOf, sendError, sendErrors, sendRefusal } from './respond';
+import { compiledExecution } from './jit';
+import { credentialsOf, sendError, sendErrors, sendFailure, sendRefusal } from './respond';
 
 type Format = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
 interface Admitted {
   principal: Principal | null;
   ticket: Ticket | null;
+  ip: string;
 }
 
 /**
  * GraphQL over HTTP: a thin adapter over the gate. `POST /graphql` only (JSON, one operation);
  * Apollo Server executes what the gate admitted.
+ *
+ * Two ways in, one path: the plain case (`front`: the exact path, JSON of a known length within
+ * the limit) is answered by a node:http listener in front of Express, which the keyed-query
+ * profile showed taking a quarter of the time (router, body-parser, pino-http); every other case
+ * goes through the Express chain (`handlers`), which answers it as it always has. Both call the
+ * same steps: `enter` (who, limits, metering), `run` (admit, then Apollo) and Apollo's own HTTP
+ * handling (`executeHTTPGraphQLRequest`), so their answers are the same.
  */
 export class HttpTransport {
   private readonly apollo: ApolloServer<Context>;
-  private handle: RequestHandler | undefined;
+  private started = false;
   /** What the gate decided about a request, for Apollo's context (no casts through res.locals). */
-  private readonly admitted = new WeakMap<Request, Admitted>();
+  private readonly admitted = new WeakMap<IncomingMessage, Admitted>();
 
   constructor(
     private readonly gate: Gate,
@@ -44,7 +61,8 @@ export class HttpTransport {
   ) {
     const isProd = config.nodeEnv === 'production';
     this.apollo = new ApolloServer<Context>({
-      schema,
+      // Compiled execution (graphql-jit) through Apollo's executor seam: see ./jit.ts.
+      gateway: compiledExecution(schema),
       formatError: format,
       introspection: !isProd,
       hideSchemaDetailsFromClientErrors: isProd,
@@ -58,31 +76,89 @@ export class HttpTransport {
       allowBatchedHttpRequests: false,
       // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo must not race it.
       stopOnTerminationSignals: false,
-      plugins: [...plugins, countErrorsInUsage],
+      // Apollo's cache-control plugin (on by default) wraps every field resolver to work out a
+      // cache policy nothing reads (answers are never cached: POST only); the keyed profile
+      // showed it on every field. Inline traces are for federation, which this is not.
+      plugins: [
+        ...plugins,
+        ApolloServerPluginCacheControlDisabled(),
+        ApolloServerPluginInlineTraceDisabled(),
+        countErrorsInUsage,
+      ],
     });
   }
 
   async start(): Promise<void> {
     await this.apollo.start();
-    this.handle = expressMiddleware(this.apollo, {
-      context: ({ req }) => Promise.resolve(this.contextOf(req)),
-    });
+    this.started = true;
   }
 
   async stop(): Promise<void> {
-    if (this.handle) await this.apollo.stop();
+    if (this.started) await this.apollo.stop();
   }
 
-  /** The middleware chain for `/graphql`. */
+  /** The middleware chain for `/graphql`: every case the front leaves to Express. */
   handlers(): RequestHandler[] {
     return [
       this.onlyPost,
-      this.enter,
+      (req, res, next) => {
+        this.enter(req, res, req.ip ?? 'unknown', performance.now())
+          .then((admitted) => {
+            if (!admitted) return;
+            this.admitted.set(req, admitted);
+            next();
+          })
+          .catch(next);
+      },
       requireJson,
       express.json({ limit: this.config.limits.bodyBytes }),
-      this.admit,
-      this.execute,
+      (req, res, next) => {
+        const admitted = this.admitted.get(req);
+        // Unreachable: the gate's step runs first on this route. Refuse rather than run without a caller.
+        if (!admitted) return next(new Error('a /graphql request reached execution unadmitted'));
+        const requestId = typeof req.id === 'string' ? req.id : randomUUID();
+        this.run(req, res, req.body, { ...admitted, requestId, log: req.log }).catch(next);
+      },
     ];
+  }
+
+  /**
+   * `POST /graphql` in its plain case, in front of `next` (Express): what Express's chain would
+   * do, without its router, body-parser or pino-http. The same security headers (helmet's, taken
+   * once), the same X-Request-Id and log line, the same gate steps and answers.
+   */
+  front(next: RequestListener, logger: Logger): RequestListener {
+    const limit = this.config.limits.bodyBytes;
+    const headers = securityHeaderList(this.config);
+    const trustProxy = this.config.trustProxy;
+    return (req, res) => {
+      if (req.url !== '/graphql' || req.method !== 'POST' || !plainJson(req, limit))
+        return next(req, res);
+      const startedAt = performance.now();
+      for (const [name, value] of headers) res.setHeader(name, value);
+      const requestId = requestIdOf(req);
+      res.setHeader('X-Request-Id', requestId);
+      res.once('finish', () => logAnswered(logger, req, res, requestId, startedAt));
+      const log = logger.child({ reqId: requestId });
+      const fail = (error: unknown) => sendFailure(res, error, log);
+      const ip = requesterOf(req, trustProxy) ?? 'unknown';
+      this.enter(req, res, ip, startedAt)
+        .then((admitted) => {
+          if (!admitted) return;
+          readBody(req, (text) => {
+            const body = parseStrictJson(text);
+            if (body === INVALID)
+              return sendError(
+                res,
+                400,
+                ErrorCode.BAD_USER_INPUT,
+                'The request body is not valid JSON.',
+              );
+            this.run(req, res, body, { ...admitted, requestId, log }).catch(fail);
+          });
+        })
+        .catch(fail);
+    };
   }
 
   /** GET /graphql (without a websocket upgrade, which never reaches Express) and every other method. */
@@ -97,87 +173,96 @@ export class HttpTransport {
     );
   };
 
-  private readonly enter: RequestHandler = (req, res, next) => {
-    const startedAt = performance.now();
-    this.gate
-      .enter(credentialsOf(req), req.ip ?? 'unknown', startedAt)
-      .then((entry) => {
-        // Counted once it is answered, whatever the answer.
-        if (entry.ticket) res.once('finish', finishTicket(entry.ticket, res));
-        res.set(entry.headers);
-        if (!entry.ok) return sendRefusal(res, entry);
-        this.admitted.set(req, { principal: entry.principal, ticket: entry.ticket });
-        next();
-      })
-      .catch(next);
-  };
+  /** Who is calling (the gate's `enter`); answers the refusal itself and resolves null then. */
+  private async enter(
+    req: IncomingMessage,
+    res: ServerResponse,
+    ip: string,
+    startedAt: number,
+  ): Promise<Admitted | null> {
+    const entry = await this.gate.enter(credentialsOf(req), ip, startedAt);
+    // Counted once it is answered, whatever the answer.
+    if (entry.ticket) res.once('finish', finishTicket(entry.ticket, res));
+    for (const name in entry.headers) res.setHeader(name, entry.headers[name]!);
+    if (!entry.ok) {
+      sendRefusal(res, entry);
+      return null;
+    }
+    return { principal: entry.principal, ticket: entry.ticket, ip };
+  }
 
-  private readonly admit: RequestHandler = (req, res, next) => {
-    if (Array.isArray(req.body))
+  /** The admitted caller's operation: the gate's `admit`, then Apollo's HTTP handling. */
+  private async run(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    caller: Admitted & { requestId: string; log: Logger },
+  ): Promise<void> {
+    if (Array.isArray(body))
       return sendError(
         res,
         400,
         ErrorCode.BAD_USER_INPUT,
         'Send one operation per request: batched requests are not supported.',
       );
-    const admitted = this.admitted.get(req);
-    this.gate
-      .admit((req.body ?? {}) as Record<string, unknown>, {
-        principal: admitted?.principal ?? null,
-        ip: req.ip ?? 'unknown',
-        ticket: admitted?.ticket ?? null,
-      })
-      .then((admission) => {
-        if (!admission.ok) {
-          const wait = admission.errors[0]?.extensions.retryAfterSeconds;
-          if (typeof wait === 'number') res.setHeader('Retry-After', String(wait));
-          return sendErrors(
-            res,
-            admission.status,
-            admission.errors.map((e) => this.format(e.toJSON(), e)),
-          );
-        }
-        if (admission.operationType === OperationTypeNode.SUBSCRIPTION)
-          return sendError(
-            res,
-            400,
-            ErrorCode.BAD_USER_INPUT,
-            'Subscriptions are served over graphql-ws on /graphql, not over HTTP.',
-          );
-        next();
-      })
-      .catch(next);
-  };
-
-  private readonly execute: RequestHandler = (req, res, next) => {
-    if (!this.handle)
+    const admission = await this.gate.admit((body ?? {}) as Record<string, unknown>, caller);
+    if (!admission.ok) {
+      const wait = admission.errors[0]?.extensions.retryAfterSeconds;
+      if (typeof wait === 'number') res.setHeader('Retry-After', String(wait));
+      return sendErrors(
+        res,
+        admission.status,
+        admission.errors.map((e) => this.format(e.toJSON(), e)),
+      );
+    }
+    if (admission.operationType === OperationTypeNode.SUBSCRIPTION)
+      return sendError(
+        res,
+        400,
+        ErrorCode.BAD_USER_INPUT,
+        'Subscriptions are served over graphql-ws on /graphql, not over HTTP.',
+      );
+    if (!this.started)
       return sendError(
         res,
         503,
         ErrorCode.INTERNAL_SERVER_ERROR,
         'The server is starting. Try again in a moment.',
       );
-    return this.handle(req, res, next);
-  };
-
-  private contextOf(req: Request): Context {
-    const admitted = this.admitted.get(req);
-    // Unreachable: `enter` runs first on this route. Refuse rather than run without a caller.
-    if (!admitted)
-      throw new AppError(ErrorCode.UNAUTHENTICATED, 'Sign in to do this.').toGraphQLError();
-    return createContext({
-      requestId: typeof req.id === 'string' ? req.id : randomUUID(),
-      ip: req.ip ?? 'unknown',
-      userAgent: req.headers['user-agent'] ?? null,
-      principal: admitted.principal,
-      services: this.services,
-      log: req.log,
-      ...(admitted.ticket ? { usage: admitted.ticket } : {}),
+    const headers = new HeaderMap();
+    for (const name in req.headers) {
+      const value = req.headers[name];
+      if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const answer = await this.apollo.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: 'POST', headers, search: '', body },
+      context: () =>
+        Promise.resolve(
+          createContext({
+            requestId: caller.requestId,
+            ip: caller.ip,
+            userAgent: req.headers['user-agent'] ?? null,
+            principal: caller.principal,
+            services: this.services,
+            log: caller.log,
+            ...(caller.ticket ? { usage: caller.ticket } : {}),
+          }),
+        ),
     });
+    for (const [name, value] of answer.headers) res.setHeader(name, value);
+    res.statusCode = answer.status ?? 200;
+    if (answer.body.kind === 'complete') {
+      res.setHeader('Content-Length', Buffer.byteLength(answer.body.string));
+      res.end(answer.body.string);
+      return;
+    }
+    // Incremental delivery is not offered (no @defer/@stream), but Apollo's type allows it.
+    for await (const chunk of answer.body.asyncIterator) res.write(chunk);
+    res.end();
   }
 }
 
-function finishTicket(ticket: Ticket, res: Response): () => void {
+function finishTicket(ticket: Ticket, res: ServerResponse): () => void {
   return () => ticket.finish(res.statusCode);
 }
 

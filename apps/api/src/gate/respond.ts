@@ -1,11 +1,13 @@
-import type { ErrorRequestHandler, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorRequestHandler } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
 import { DATABASE_UNAVAILABLE_MESSAGE, ErrorCode, isDatabaseUnavailable } from '../core/errors';
 import type { Credentials, Entry } from './gate';
 
 /** The one place an HTTP error answer is written: GraphQL-shaped, with the contract's code. */
 export function sendError(
-  res: Response,
+  res: ServerResponse,
   status: number,
   code: ErrorCode,
   message: string,
@@ -15,13 +17,13 @@ export function sendError(
 }
 
 /** The gate's refusal of a request (401, 429), with the status and error it chose. */
-export function sendRefusal(res: Response, refusal: Extract<Entry, { ok: false }>): void {
+export function sendRefusal(res: ServerResponse, refusal: Extract<Entry, { ok: false }>): void {
   const { code, message, extensions } = refusal.error;
   sendError(res, refusal.status, code, message, extensions);
 }
 
 /** What an HTTP request presents to the gate: `Authorization`, or `X-API-Key` (repeated: joined). */
-export function credentialsOf(req: Request): Credentials {
+export function credentialsOf(req: IncomingMessage): Credentials {
   const apiKey = req.headers['x-api-key'];
   return {
     authorization: req.headers.authorization,
@@ -30,12 +32,20 @@ export function credentialsOf(req: Request): Credentials {
 }
 
 export function sendErrors(
-  res: Response,
+  res: ServerResponse,
   status: number,
   errors: readonly GraphQLFormattedError[],
 ): void {
   if (res.headersSent) return;
-  res.status(status).json({ errors });
+  sendJson(res, status, JSON.stringify({ errors }));
+}
+
+/** A JSON answer written on the plain node:http response (Express's responses are ones too). */
+export function sendJson(res: ServerResponse, status: number, body: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  res.end(body);
 }
 
 /** Failures Express reports (bad JSON, an over-size body, anything unexpected), answered in the contract's shape. */
@@ -57,16 +67,21 @@ export function httpErrorHandler(bodyBytes: number): ErrorRequestHandler {
         ErrorCode.BAD_USER_INPUT,
         'The request could not be read.',
       );
-    if (isDatabaseUnavailable(error))
-      return sendError(res, 503, ErrorCode.INTERNAL_SERVER_ERROR, DATABASE_UNAVAILABLE_MESSAGE, {
-        reason: 'DATABASE_UNAVAILABLE',
-      });
-    req.log.error({ err: error }, 'unhandled error');
-    sendError(
-      res,
-      500,
-      ErrorCode.INTERNAL_SERVER_ERROR,
-      'Something went wrong on our side. Please try again.',
-    );
+    sendFailure(res, error, req.log);
   };
+}
+
+/** An unexpected failure: 503 while the database is unreachable, else a 500 that reveals nothing. */
+export function sendFailure(res: ServerResponse, error: unknown, log: Logger): void {
+  if (isDatabaseUnavailable(error))
+    return sendError(res, 503, ErrorCode.INTERNAL_SERVER_ERROR, DATABASE_UNAVAILABLE_MESSAGE, {
+      reason: 'DATABASE_UNAVAILABLE',
+    });
+  log.error({ err: error }, 'unhandled error');
+  sendError(
+    res,
+    500,
+    ErrorCode.INTERNAL_SERVER_ERROR,
+    'Something went wrong on our side. Please try again.',
+  );
 }
