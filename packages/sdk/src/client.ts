@@ -29,7 +29,7 @@ export interface PortalClientOptions {
   cacheTtlMs?: number;
   /** How long a refusal that cannot change soon (MALFORMED, NOT_FOUND, REVOKED, EXPIRED, WRONG_ENVIRONMENT) is reused. Default 5000. */
   negativeCacheTtlMs?: number;
-  /** Entries kept, least recently used first out. Default 10,000. */
+  /** Keys kept (each with its answers per environment served), least recently used first out. Default 10,000. */
   cacheMaxEntries?: number;
   /** Per request to the portal, body included. Default 2000 ms. */
   timeoutMs?: number;
@@ -83,6 +83,16 @@ interface CacheEntry {
   until: number;
 }
 
+/**
+ * A key's cached answers, one per environment asked for (`any`: no environment given). Keyed by
+ * the key itself, so a look-up hashes the string the request brought and builds none.
+ */
+interface CachedKey {
+  any?: CacheEntry;
+  DEVELOPMENT?: CacheEntry;
+  PRODUCTION?: CacheEntry;
+}
+
 const NEVER_CHANGE_SOON = new Set([
   'MALFORMED',
   'NOT_FOUND',
@@ -112,14 +122,39 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     fetch: options.fetch,
   });
   const reporter = new UsageReporter(transport, options.usage ?? {}, onError);
-  const cache = new LRUCache<string, CacheEntry>({ max: options.cacheMaxEntries ?? 10_000 });
+  // The key itself, not a hash of it: hashing cost more than the rest of a cached verify, and the
+  // same secret sits in the request's headers in this process anyway.
+  const cache = new LRUCache<string, CachedKey>({
+    max: options.cacheMaxEntries ?? 10_000,
+    dispose: (_value, key) => {
+      if (key === hotKey) hotKey = undefined;
+    },
+  });
   const inFlight = new Map<string, Promise<VerifyResult>>();
   const counts = { localAnswers: 0, portalRequests: 0 };
 
-  // The key itself, not a hash of it: hashing cost more than the rest of a cached verify, and the
-  // same secret sits in the request's headers in this process anyway.
-  const cacheKey = (key: string, environment: Environment | undefined) =>
-    `${environment ?? '*'}:${key}`;
+  // The key looked up last, when the cache had it. A busy key's requests come one after another:
+  // comparing the request's key with it costs less than hashing that new string for the LRU (the
+  // profile's largest part of a warm verify). Nothing else was looked up in between, so skipping
+  // the LRU's own get changes no key's place in it.
+  let hotKey: string | undefined;
+  let hotCached: CachedKey | undefined;
+
+  const slotOf = (environment: Environment | undefined) => environment ?? 'any';
+  function cachedOf(key: string): CachedKey | undefined {
+    if (key === hotKey) return hotCached;
+    const cached = cache.get(key);
+    if (cached !== undefined) {
+      hotKey = key;
+      hotCached = cached;
+    }
+    return cached;
+  }
+  const entryOf = (key: string, environment: Environment | undefined) =>
+    cachedOf(key)?.[slotOf(environment)];
+  // In-flight verifies are few: their id may be built.
+  const flightId = (key: string, environment: Environment | undefined) =>
+    `${slotOf(environment)}:${key}`;
 
   /** How long this answer may be reused; 0: not at all. */
   function ttlOf(result: VerifyResult, now: number): number {
@@ -144,12 +179,20 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     return result;
   }
 
-  async function ask(id: string, body: Record<string, unknown>): Promise<VerifyResult> {
+  async function ask(
+    key: string,
+    environment: Environment | undefined,
+    body: Record<string, unknown>,
+  ): Promise<VerifyResult> {
     counts.portalRequests++;
     const result = parseVerifyResult(await transport.post('/v1/keys/verify', body));
     const now = Date.now();
     const ttl = ttlOf(result, now);
-    if (ttl > 0) cache.set(id, { result, until: now + ttl });
+    if (ttl > 0) {
+      let cached = cache.get(key);
+      if (cached === undefined) cache.set(key, (cached = {}));
+      cached[slotOf(environment)] = { result, until: now + ttl };
+    }
     return result;
   }
 
@@ -180,8 +223,7 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
   ): VerifyResult | undefined {
     if (typeof key !== 'string') return undefined;
     if (verify.environment !== undefined && !ENVIRONMENTS.has(verify.environment)) return undefined;
-    const id = cacheKey(key, verify.environment);
-    return local(key, verify.count !== false, cache.get(id));
+    return local(key, verify.count !== false, entryOf(key, verify.environment));
   }
 
   async function verifyKey(key: string, verify: VerifyOptions = {}): Promise<VerifyResult> {
@@ -189,25 +231,26 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     if (verify.environment !== undefined && !ENVIRONMENTS.has(verify.environment))
       throw new TypeError('verifyKey: `environment` must be DEVELOPMENT or PRODUCTION.');
     const count = verify.count !== false;
-    const id = cacheKey(key, verify.environment);
+    const { environment } = verify;
     // Entries outlive their use (until evicted): an expired one still says what the key was.
-    const entry = cache.get(id);
+    const entry = entryOf(key, environment);
     const answered = local(key, count, entry);
     if (answered) return answered;
     const body: Record<string, unknown> = { key };
-    if (verify.environment) body.environment = verify.environment;
-    if (count) return ask(id, body);
+    if (environment) body.environment = environment;
+    if (count) return ask(key, environment, body);
     body.count = false;
     // When a cached answer of a key without limits runs out under load, every request in flight
     // would ask at once: they share one request instead. Only for such keys: a key with limits
     // must take one request from them per request (and a key's limits never change).
     const joinable = entry?.result.valid === true && isUnlimited(entry.result);
+    const id = joinable ? flightId(key, environment) : '';
     const pending = joinable ? inFlight.get(id) : undefined;
     if (pending) {
       counts.localAnswers++;
       return pending;
     }
-    const asking = ask(id, body);
+    const asking = ask(key, environment, body);
     if (!joinable) return asking;
     inFlight.set(id, asking);
     try {
@@ -227,9 +270,9 @@ export function createPortalClient(options: PortalClientOptions): PortalClient {
     flush: () => reporter.flush(),
     close: () => reporter.close(),
     clearCache(key?: string) {
+      // dispose forgets the hot key when it goes.
       if (key === undefined) return cache.clear();
-      for (const environment of [undefined, 'DEVELOPMENT', 'PRODUCTION'] as const)
-        cache.delete(cacheKey(key, environment));
+      cache.delete(key);
     },
     stats: () => ({ ...counts, cacheSize: cache.size, usage: reporter.stats() }),
   };

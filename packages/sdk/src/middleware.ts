@@ -42,16 +42,41 @@ export function keyFromHeaders(headers: IncomingHttpHeaders): string | null | un
   return keyFrom(headers.authorization, headers['x-api-key']);
 }
 
+/**
+ * The key of `Authorization: Bearer <key>`. The usual spelling (`Bearer`, one space, a key of
+ * printable ASCII) is read without the regular expression, which cost a match array and a
+ * capture per request; anything else goes through it and gets the same answer.
+ */
+function bearerOf(authorization: string | undefined): string | undefined {
+  if (authorization === undefined) return undefined;
+  const n = authorization.length;
+  if (n > 7 && authorization.charCodeAt(6) === 32 && authorization.startsWith('Bearer')) {
+    let i = 7;
+    for (; i < n; i++) {
+      const c = authorization.charCodeAt(i);
+      if (c <= 32 || c >= 127) break;
+    }
+    if (i === n) return authorization.slice(7);
+  }
+  return /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization)?.[1];
+}
+
 function keyFrom(
   authorization: string | undefined,
   header: string | string[] | undefined,
 ): string | null | undefined {
-  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
-  const apiKey = (Array.isArray(header) ? header[0] : header)?.trim() || undefined;
-  const bearer = match?.[1];
+  const apiKey =
+    header === undefined
+      ? undefined
+      : (Array.isArray(header) ? header[0] : header)?.trim() || undefined;
+  const bearer = bearerOf(authorization);
   if (bearer !== undefined && apiKey !== undefined && bearer !== apiKey) return null;
   return bearer ?? apiKey;
 }
+
+/** A header name in its usual spellings without making a lower-case copy, any other by one. */
+const isName = (name: string, usual: string, lower: string) =>
+  name === usual || name === lower || name.toLowerCase() === lower;
 
 /**
  * The key of a node:http request, read from its raw header list as `keyFromHeaders` reads
@@ -64,8 +89,9 @@ function keyOfRequest(req: IncomingMessage): string | null | undefined {
   let apiKey: string | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    if (name.length === 13 && name.toLowerCase() === 'authorization') authorization ??= raw[i + 1];
-    else if (name.length === 9 && name.toLowerCase() === 'x-api-key')
+    if (name.length === 13 && isName(name, 'Authorization', 'authorization'))
+      authorization ??= raw[i + 1];
+    else if (name.length === 9 && isName(name, 'X-API-Key', 'x-api-key'))
       apiKey = apiKey === undefined ? raw[i + 1] : `${apiKey}, ${raw[i + 1]}`;
   }
   return keyFrom(authorization, apiKey);
@@ -105,12 +131,12 @@ function verifyOptionsOf(options: AuthOptions): VerifyOptions {
 function decideNow(
   client: PortalClient,
   key: string | null | undefined,
+  known: VerifyResult | undefined,
   options: AuthOptions,
   verify: VerifyOptions,
 ): Decision | Promise<Decision> {
   if (key === undefined) return { pass: false, refusal: MISSING_KEY };
   if (key === null) return { pass: false, refusal: TWO_KEYS };
-  const known = client.verifyKeyLocally(key, verify);
   if (known !== undefined) return decisionOf(known);
   return client.verifyKey(key, verify).then(decisionOf, (error: unknown) => {
     const portalError =
@@ -129,7 +155,37 @@ export async function decide(
   headers: IncomingHttpHeaders,
   options: AuthOptions,
 ): Promise<Decision> {
-  return decideNow(client, keyFromHeaders(headers), options, verifyOptionsOf(options));
+  const key = keyFromHeaders(headers);
+  const verify = verifyOptionsOf(options);
+  return decideNow(client, key, knownOf(client, key, verify), options, verify);
+}
+
+/** The answer the client has for the request's key without asking the portal, if any. */
+function knownOf(
+  client: PortalClient,
+  key: string | null | undefined,
+  verify: VerifyOptions,
+): VerifyResult | undefined {
+  return typeof key === 'string' ? client.verifyKeyLocally(key, verify) : undefined;
+}
+
+/**
+ * A warm key (a cached answer, so a key without limits) passes without a Decision: the partner
+ * attached, the report set up, nothing else to write. The same as admit() does for its decision.
+ */
+function passWarm(
+  client: PortalClient,
+  report: boolean,
+  req: IncomingMessage,
+  res: ServerResponse,
+  known: VerifyResult | undefined,
+  started: number,
+): boolean {
+  if (known === undefined || !known.valid || known.ratelimit !== null || known.monthly !== null)
+    return false;
+  if (report) reportWhenDone(client, res, known.keyId, started);
+  req.partner = { teamId: known.teamId, keyId: known.keyId, environment: known.environment };
+  return true;
 }
 
 const defaultOnError = (error: PortalError) =>
@@ -205,7 +261,10 @@ export function createMiddleware(client: PortalClient, options: AuthOptions = {}
   const verify = verifyOptionsOf(options);
   return (req, res, next) => {
     const started = performance.now();
-    const decision = decideNow(client, keyOfRequest(req), options, verify);
+    const key = keyOfRequest(req);
+    const known = knownOf(client, key, verify);
+    if (passWarm(client, report, req, res, known, started)) return next();
+    const decision = decideNow(client, key, known, options, verify);
     if (!(decision instanceof Promise)) {
       if (admit(client, report, req, res, decision, started)) next();
       return;
@@ -254,7 +313,10 @@ export function createHandler(
   };
   return (req, res) => {
     const started = performance.now();
-    const decision = decideNow(client, keyOfRequest(req), options, verify);
+    const key = keyOfRequest(req);
+    const known = knownOf(client, key, verify);
+    if (passWarm(client, report, req, res, known, started)) return run(req, res);
+    const decision = decideNow(client, key, known, options, verify);
     if (!(decision instanceof Promise)) {
       if (admit(client, report, req, res, decision, started)) run(req, res);
       return;

@@ -281,9 +281,25 @@ describe('the cache', () => {
   it('clearCache forgets a key', async () => {
     const c = client();
     await c.verifyKey(prod.secret, { count: false });
+    // Answered from the cache twice: the key is now the one looked up last.
+    await c.verifyKey(prod.secret, { count: false });
+    expect(c.verifyKeyLocally(prod.secret, { count: false })).toMatchObject({ valid: true });
     c.clearCache(prod.secret);
+    expect(c.verifyKeyLocally(prod.secret, { count: false })).toBeUndefined();
     await c.verifyKey(prod.secret, { count: false });
     expect(verifies()).toBe(2);
+    c.clearCache();
+    expect(c.verifyKeyLocally(prod.secret, { count: false })).toBeUndefined();
+  });
+
+  it('a key evicted right after it was looked up is asked for again', async () => {
+    const c = client({ cacheMaxEntries: 1 });
+    await c.verifyKey(prod.secret, { count: false });
+    await c.verifyKey(prod.secret, { count: false });
+    await c.verifyKey(dev.secret, { count: false });
+    expect(c.verifyKeyLocally(prod.secret, { count: false })).toBeUndefined();
+    await c.verifyKey(prod.secret, { count: false });
+    expect(verifies()).toBe(3);
   });
 });
 

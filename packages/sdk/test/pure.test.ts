@@ -50,6 +50,14 @@ describe('keyFromHeaders', () => {
     [{ authorization: 'Basic dXNlcjpwYXNz' }, undefined],
     [{ authorization: 'Bearer' }, undefined],
     [{ authorization: 'Bearer a b' }, undefined],
+    // The usual spelling is read without the regular expression; every other goes through it.
+    [{ authorization: `Bearer\t${key}` }, key],
+    [{ authorization: `BEARER ${key}\t` }, key],
+    [{ authorization: 'Bearer kéy' }, 'kéy'],
+    [{ authorization: `Bearer ${key}\u00a0` }, undefined],
+    [{ authorization: `Bearer ${key} x` }, undefined],
+    [{ authorization: 'Bearerx' }, undefined],
+    [{ authorization: `Bearer_${key}` }, undefined],
     [{ 'x-api-key': '  ' }, undefined],
     [{}, undefined],
   ])('%j → %s', (headers, expected) => {

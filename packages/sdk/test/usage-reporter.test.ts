@@ -75,6 +75,27 @@ it('a full batch of 1,000 goes at once; more is split into batches of at most 1,
   await client.close();
 });
 
+it('recordUsage: equal events share a buffer entry, yet each is sent and counted', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
+  const at = Date.now();
+  for (let i = 0; i < 600; i++) client.recordUsage(key.id, 200, 3, at);
+  client.recordUsage(key.id, 404, 3, at);
+  // The first 1,000 leave at once (a full batch): recorded while it is on its way, these join.
+  for (let i = 0; i < 600; i++) client.recordUsage(key.id, 200, 3, at);
+  expect(client.stats().usage.buffered + client.stats().usage.accepted).toBe(1201);
+  await client.flush();
+  expect(proxy.batches).toEqual([1000, 201]);
+  expect(proxy.events).toHaveLength(1201);
+  expect(proxy.events[0]).toEqual({ keyId: key.id, status: 200, latencyMs: 3, at });
+  expect(client.stats().usage).toEqual({ buffered: 0, accepted: 1201, rejected: 0, dropped: 0 });
+  expect(await expectUsage(portal.url, owner, key, { 200: 1200, 404: 1 })).toEqual({
+    200: 1200,
+    404: 1,
+  });
+  await client.close();
+});
+
 it('a flush while a full batch is on its way never sends a batch twice', async () => {
   const key = await createKey(portal.url, owner);
   const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
