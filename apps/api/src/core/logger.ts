@@ -50,7 +50,7 @@ export function loggerOptions(level: string): LoggerOptions {
 /** Bytes gathered before a write: a dozen request lines per write instead of one write each. */
 const BUFFER_BYTES = 4096;
 /** A quiet process still shows its lines within this long. */
-const FLUSH_EVERY_MS = 250;
+const FLUSH_EVERY_MS = 100;
 
 /**
  * Where log lines go (stdout by default): gathered in memory and written asynchronously in chunks,
