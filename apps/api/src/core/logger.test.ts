@@ -74,6 +74,7 @@ describe('the default destination', () => {
   it('writes a quiet process’s lines within a moment, without a flush', async () => {
     const file = path.join(dir, 'out.log');
     const destination = logDestination(file);
+    await new Promise((resolve) => destination.once('ready', resolve));
     createLogger('info', destination).info('listening');
     const deadline = Date.now() + 2_000;
     while (!readFileSync(file, 'utf8').includes('listening') && Date.now() < deadline)
