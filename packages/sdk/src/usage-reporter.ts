@@ -45,6 +45,9 @@ interface Run {
   json?: string;
 }
 
+/** How many of the latest runs an event recorded may join. */
+const RECENT_RUNS = 4;
+
 /**
  * Usage events in batches to `POST /v1/usage`: every second or at a full batch, one request at a
  * time, the batch kept and retried with exponential backoff (and jitter) while the portal is away
@@ -84,22 +87,31 @@ export class UsageReporter {
   }
 
   /**
-   * Queues `{keyId, status, latencyMs, at}` (the middleware's hot path): the same event as the
-   * last one recorded adds to its run instead of making an object.
+   * Queues `{keyId, status, latencyMs, at}` (the middleware's hot path): an event equal to one of
+   * the last few recorded adds to its run instead of making an object. The order of events within
+   * a batch means nothing to the portal; a run in a batch on its way may still grow (the batch
+   * removes only the counts it took).
    */
   record(keyId: string, status: number, latencyMs: number, at: number): void {
     if (!this.room()) return;
-    const last = this.runs[this.runs.length - 1];
-    if (
-      last !== undefined &&
-      last.joinable &&
-      last.event.at === at &&
-      last.event.latencyMs === latencyMs &&
-      last.event.status === status &&
-      last.event.keyId === keyId
-    )
-      last.count++;
-    else this.runs.push({ event: { keyId, status, latencyMs, at }, count: 1, joinable: true });
+    // The last few runs, not only the last: concurrent requests' latencies interleave (0, 1, 0 ms…).
+    const { runs } = this;
+    for (let i = runs.length - 1; i >= 0 && i >= runs.length - RECENT_RUNS; i--) {
+      const r = runs[i]!;
+      const e = r.event;
+      if (
+        r.joinable &&
+        e.at === at &&
+        e.latencyMs === latencyMs &&
+        e.status === status &&
+        e.keyId === keyId
+      ) {
+        r.count++;
+        this.added();
+        return;
+      }
+    }
+    runs.push({ event: { keyId, status, latencyMs, at }, count: 1, joinable: true });
     this.added();
   }
 

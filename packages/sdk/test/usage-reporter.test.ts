@@ -96,6 +96,25 @@ it('recordUsage: equal events share a buffer entry, yet each is sent and counted
   await client.close();
 });
 
+it('recordUsage: interleaved events each keep their own status and latency', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
+  const at = Date.now();
+  const sent = [0, 1, 0, 2, 1, 0, 5, 0, 1, 0, 2, 3, 4, 5, 6, 0].map((latencyMs, i) => ({
+    keyId: key.id,
+    status: i % 3 === 0 ? 201 : 200,
+    latencyMs,
+    at,
+  }));
+  for (const e of sent) client.recordUsage(e.keyId, e.status, e.latencyMs, e.at);
+  await client.flush();
+  const order = (e: { status: number; latencyMs?: number }) => e.status * 1000 + (e.latencyMs ?? 0);
+  expect([...proxy.events].sort((a, b) => order(a) - order(b))).toEqual(
+    [...sent].sort((a, b) => order(a) - order(b)),
+  );
+  await client.close();
+});
+
 it('a flush while a full batch is on its way never sends a batch twice', async () => {
   const key = await createKey(portal.url, owner);
   const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
