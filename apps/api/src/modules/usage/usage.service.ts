@@ -38,19 +38,6 @@ export class UsageService {
     );
   }
 
-  async forKey(
-    caller: Caller,
-    apiKeyId: string,
-    from: Date,
-    to: Date,
-    interval: UsageInterval,
-  ): Promise<Usage> {
-    const key = await this.deps.apiKeys.get(caller, apiKeyId);
-    return this.compute(from, to, interval, (grain, start, end) =>
-      this.deps.store.rows({ teamId: key.teamId, apiKeyId }, grain, start, end),
-    );
-  }
-
   /**
    * The usage of a key the request already read and returned (a field of an ApiKey): the caller's
    * right to its team is checked again (memoized per request), the key is not read again, and the
