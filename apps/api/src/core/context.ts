@@ -93,11 +93,24 @@ class RequestLoaders implements Loaders {
   }
 }
 
-/** The parts of a context every transport knows; the rest is made here, fresh for each request. */
-export function createContext(base: Omit<Context, 'loaders' | 'memo'>): Context {
-  return {
-    ...base,
+/**
+ * The parts of a context every transport knows; the rest is made here, fresh for each request.
+ * `log` may be a function: the request's logger is then made when first used (a pino child costs
+ * a few µs, and most requests log nothing).
+ */
+export function createContext(
+  base: Omit<Context, 'loaders' | 'memo' | 'log'> & { log: Logger | (() => Logger) },
+): Context {
+  const { log, ...rest } = base;
+  const context = {
+    ...rest,
     loaders: new RequestLoaders(base.services, base.principal),
     memo: new Map(),
-  };
+  } as Omit<Context, 'log'> as Context;
+  if (typeof log !== 'function') context.log = log;
+  else {
+    let made: Logger | undefined;
+    Object.defineProperty(context, 'log', { enumerable: true, get: () => (made ??= log()) });
+  }
+  return context;
 }

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import pinoHttp from 'pino-http';
+import { unredacted } from './logger';
 
 export const REDACTED = '[REDACTED]';
 
@@ -65,24 +66,27 @@ export function requestIdOf(req: IncomingMessage): string {
 
 /**
  * The line httpLogger writes when a request is answered, for a path that answers without Express
- * (gate/http.ts's plain case): the same fields, level and message.
+ * (gate/http.ts's plain case): the same fields, level and message. Every field is set here (the
+ * URL redacted as httpLogger's serializer does), so it is written without pino's redaction paths.
  */
-export function logAnswered(
-  logger: Logger,
-  req: IncomingMessage,
-  res: ServerResponse,
-  id: string,
-  startedAt: number,
-): void {
-  const status = res.statusCode;
-  logger[status >= 500 ? 'error' : 'info'](
-    {
-      req: { id, method: req.method, url: req.url, remoteAddress: req.socket.remoteAddress },
-      res: { statusCode: status },
-      responseTime: Math.round(performance.now() - startedAt),
-    },
-    'request completed',
-  );
+export function answeredLog(logger: Logger) {
+  const lines = unredacted(logger);
+  return (req: IncomingMessage, res: ServerResponse, id: string, startedAt: number): void => {
+    const status = res.statusCode;
+    lines[status >= 500 ? 'error' : 'info'](
+      {
+        req: {
+          id,
+          method: req.method,
+          url: redactUrl(req.url ?? '/'),
+          remoteAddress: req.socket.remoteAddress,
+        },
+        res: { statusCode: status },
+        responseTime: Math.round(performance.now() - startedAt),
+      },
+      'request completed',
+    );
+  };
 }
 
 /**

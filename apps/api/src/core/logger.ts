@@ -85,3 +85,15 @@ export function flushLogs(logger: Logger, timeoutMs = 2_000): Promise<void> {
     });
   });
 }
+
+/**
+ * The same logger without redaction (same stream, level and base fields), for lines whose every
+ * field the caller sets itself and which can hold no credential: one per request answered
+ * (http-logger.ts's logAnswered). pino's wildcard redaction paths cost about 17 µs a line here
+ * against 2 µs without, measured with the request line; every other line keeps them.
+ */
+export function unredacted(logger: Logger): Logger {
+  const stream = (logger as unknown as Record<symbol, DestinationStream>)[pino.symbols.streamSym];
+  const { redact: _redact, ...options } = loggerOptions(logger.level);
+  return pino(options, stream);
+}

@@ -16,7 +16,7 @@ import {
 } from 'graphql';
 import { createContext, type Context } from '../core/context';
 import { ErrorCode } from '../core/errors';
-import { logAnswered, requestIdOf } from '../core/http-logger';
+import { answeredLog, requestIdOf } from '../core/http-logger';
 import { securityHeaderList } from '../core/security-headers';
 import type { Principal } from '../core/auth/principal';
 import { INVALID, parseStrictJson, plainJson, readBody, requesterOf } from '../v1/v1.fast';
@@ -131,6 +131,7 @@ export class HttpTransport {
     const limit = this.config.limits.bodyBytes;
     const headers = securityHeaderList(this.config);
     const trustProxy = this.config.trustProxy;
+    const logAnswered = answeredLog(logger);
     return (req, res) => {
       if (req.url !== '/graphql' || req.method !== 'POST' || !plainJson(req, limit))
         return next(req, res);
@@ -138,9 +139,11 @@ export class HttpTransport {
       for (const [name, value] of headers) res.setHeader(name, value);
       const requestId = requestIdOf(req);
       res.setHeader('X-Request-Id', requestId);
-      res.once('finish', () => logAnswered(logger, req, res, requestId, startedAt));
-      const log = logger.child({ reqId: requestId });
-      const fail = (error: unknown) => sendFailure(res, error, log);
+      res.once('finish', () => logAnswered(req, res, requestId, startedAt));
+      // The request's own logger, made when something logs (a failure): most requests never do.
+      let child: Logger | undefined;
+      const log = () => (child ??= logger.child({ reqId: requestId }));
+      const fail = (error: unknown) => sendFailure(res, error, log());
       const ip = requesterOf(req, trustProxy) ?? 'unknown';
       this.enter(req, res, ip, startedAt)
         .then((admitted) => {
@@ -196,7 +199,7 @@ export class HttpTransport {
     req: IncomingMessage,
     res: ServerResponse,
     body: unknown,
-    caller: Admitted & { requestId: string; log: Logger },
+    caller: Admitted & { requestId: string; log: Logger | (() => Logger) },
   ): Promise<void> {
     if (Array.isArray(body))
       return sendError(
