@@ -7,7 +7,7 @@
  *
  * Processes: this one is the load generator (autocannon, 32 connections) and the referee. The
  * stock server and a bare node:http server (baselines.ts), the built portal (dist/main.js,
- * NODE_ENV=production, LOG_LEVEL=warn) and, with Redis, the same portal with WEB_CONCURRENCY=2
+ * NODE_ENV=production, LOG_LEVEL=info: a line per request) and, with Redis, the same portal with WEB_CONCURRENCY=2
  * each run in a process of their own, started and stopped by the bench.
  *
  * Database: a fresh SQLite file (the default, DATABASE_URL unset), or a fresh database created on
@@ -301,9 +301,12 @@ async function main(): Promise<void> {
   const figures: Figure[] = [];
   let portal: SpawnedPortal | undefined;
   try {
-    const portalEnv: Record<string, string> = redisUrl
-      ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisPrefix }
-      : {};
+    // LOG_LEVEL=info, production's default: the portal writes its line per request (to a stdout
+    // nobody reads), as a deployed portal does; the stock server logs nothing.
+    const portalEnv: Record<string, string> = {
+      LOG_LEVEL: 'info',
+      ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisPrefix } : {}),
+    };
     portal = await startProductionPortal(database.url, portalEnv);
     const onePortal = portalServer('portal', portal);
     servers.push(onePortal);
@@ -483,7 +486,8 @@ async function main(): Promise<void> {
         baseline:
           'stock Apollo Server 5 (expressMiddleware of @as-integrations/express5, Express 5) + TypeGraphQL, team(id){ id name } from memory, no auth, introspection off, NODE_ENV=production, its own process (apps/api dist/bench/baselines.js)',
         bareHttp: "node:http answering the baseline's JSON answer as it is, its own process",
-        portal: 'apps/api dist/main.js in its own process, NODE_ENV=production, LOG_LEVEL=warn',
+        portal:
+          'apps/api dist/main.js in its own process, NODE_ENV=production, LOG_LEVEL=info (a line per request, to a stdout nobody reads)',
       },
       loadGenerator: `autocannon, in the bench's own process, ${CONNECTIONS} connections`,
       rounds: ROUNDS,
