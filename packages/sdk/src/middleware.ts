@@ -49,6 +49,17 @@ export function keyFromHeaders(headers: IncomingHttpHeaders): string | null | un
  */
 function bearerOf(authorization: string | undefined): string | undefined {
   if (authorization === undefined) return undefined;
+  // A busy key's requests follow one another: the same header gives the very same key string,
+  // which the client's cache then recognises by identity instead of comparing a new slice of it.
+  if (authorization === lastAuthorization) return lastBearer;
+  lastAuthorization = authorization;
+  return (lastBearer = parseBearer(authorization));
+}
+
+let lastAuthorization: string | undefined;
+let lastBearer: string | undefined;
+
+function parseBearer(authorization: string): string | undefined {
   const n = authorization.length;
   if (n > 7 && authorization.charCodeAt(6) === 32 && authorization.startsWith('Bearer')) {
     let i = 7;
