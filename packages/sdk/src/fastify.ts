@@ -4,6 +4,7 @@
  * time in `onResponse`. It applies to the scope it is registered in: register it inside a
  * `register(async (api) => …)` to guard only some routes, or on the root for all of them.
  */
+import { performance } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { PortalClient } from './client';
 import { decide, type AuthOptions } from './middleware';

@@ -1,4 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+// Node's global `performance` is a getter run on every use; the module's binding is not.
+import { performance } from 'node:perf_hooks';
 import type { PortalClient } from './client';
 import { PortalError } from './errors';
 import {
