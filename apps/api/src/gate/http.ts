@@ -19,7 +19,14 @@ import { ErrorCode } from '../core/errors';
 import { answeredLog, requestIdOf } from '../core/http-logger';
 import { securityHeaderList } from '../core/security-headers';
 import type { Principal } from '../core/auth/principal';
-import { INVALID, parseStrictJson, plainJson, readBody, requesterOf } from '../v1/v1.fast';
+import {
+  atEndOfTurn,
+  INVALID,
+  parseStrictJson,
+  plainJson,
+  readBody,
+  requesterOf,
+} from '../core/plain-http';
 import type { Config } from '../config';
 import type { Services } from '../services';
 import type { Gate, Ticket } from './gate';
@@ -255,8 +262,9 @@ export class HttpTransport {
     for (const [name, value] of answer.headers) res.setHeader(name, value);
     res.statusCode = answer.status ?? 200;
     if (answer.body.kind === 'complete') {
-      res.setHeader('Content-Length', Buffer.byteLength(answer.body.string));
-      res.end(answer.body.string);
+      const body = answer.body.string;
+      res.setHeader('Content-Length', Buffer.byteLength(body));
+      atEndOfTurn(res, () => res.end(body));
       return;
     }
     // Incremental delivery is not offered (no @defer/@stream), but Apollo's type allows it.
