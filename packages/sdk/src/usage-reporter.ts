@@ -184,8 +184,8 @@ export class UsageReporter {
 
   /**
    * One batch from the head of the buffer (up to maxBatchSize events); removed once the portal
-   * answered (or refused it whole). Events recorded meanwhile may join the batch's last run: the
-   * batch removes the counts it took, never more.
+   * answered (or refused it whole). Events recorded meanwhile may join runs of the batch: the
+   * batch removes the counts it took from each, never more.
    */
   private send(): Promise<void> {
     const taken: number[] = [];
