@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import { In, IsNull, type EntityManager } from 'typeorm';
+import { IsNull, type EntityManager } from 'typeorm';
 import type { Principal } from '../../core/auth/principal';
 import type { Loaders } from '../../core/context';
 import type { Clock } from '../../core/clock';
 import type { Database } from '../../core/db/database';
+import { RowsBy } from '../../core/db/rows-by';
 import { AppError, ErrorCode } from '../../core/errors';
 import { Membership } from './membership.entity';
 import type { Role } from './role';
@@ -27,11 +28,25 @@ const ACTIVITY_WRITE_EVERY_MS = 60_000;
  * (roles are never read from a token), NOT_FOUND for anyone outside the team.
  */
 export class TeamAccess {
+  /** Live teams, and a person's memberships, by id: the reads nearly every request makes (core/db/rows-by.ts). */
+  private readonly liveTeams: RowsBy<Team>;
+  private readonly membershipsOf: RowsBy<Membership>;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.liveTeams = new RowsBy(db.dataSource, Team, 'id', (c) => `${c('deletedAt')} IS NULL`);
+    // With their live team (an inner join: a deleted team's memberships are as good as gone).
+    this.membershipsOf = new RowsBy(
+      db.dataSource,
+      Membership,
+      'teamId',
+      (c) => `${c('userId')} = ?`,
+      { property: 'team', entity: Team, on: 'teamId', where: (c) => `${c('deletedAt')} IS NULL` },
+    );
+  }
 
   userId(caller: Caller): string {
     const principal = caller.principal;
@@ -96,7 +111,7 @@ export class TeamAccess {
 
   /** Live teams by id, in the order asked, null for unknown or deleted ones (DataLoader's contract). */
   async teamsByIds(ids: readonly string[]): Promise<Array<Team | null>> {
-    const teams = await this.db.repository(Team).findBy({ id: In([...ids]), deletedAt: IsNull() });
+    const teams = await this.liveTeams.read(ids);
     const byId = new Map(teams.map((t) => [t.id, t]));
     return ids.map((id) => byId.get(id) ?? null);
   }
@@ -106,18 +121,7 @@ export class TeamAccess {
     userId: string,
     teamIds: readonly string[],
   ): Promise<Array<Membership | null>> {
-    const query = this.db
-      .repository(Membership)
-      .createQueryBuilder('m')
-      .innerJoinAndSelect('m.team', 't', 't.deletedAt IS NULL');
-    const memberships = await (
-      teamIds.length === 1
-        ? query.where('m.teamId = :teamId AND m.userId = :userId', { teamId: teamIds[0], userId })
-        : query.where('m.teamId IN (:...teamIds) AND m.userId = :userId', {
-            teamIds: [...teamIds],
-            userId,
-          })
-    ).getMany();
+    const memberships = await this.membershipsOf.read(teamIds, [userId]);
     const byTeam = new Map(memberships.map((m) => [m.teamId, m]));
     return teamIds.map((id) => byTeam.get(id) ?? null);
   }
