@@ -27,7 +27,7 @@ it('reads the same entities as find, the joined team too, and leaves deleted tea
   const owner = await signUp(t);
   const ids = [await teamOf(owner.token, 'One'), await teamOf(owner.token, 'Two')];
   const ds = t.portal.dataSource;
-  const teams = new RowsBy(ds, Team, 'id', (c) => `${c('deletedAt')} IS NULL`);
+  const teams = new RowsBy(ds, Team, 'id', { where: (c) => `${c('deletedAt')} IS NULL` });
   const byFind = await ds.getRepository(Team).findBy({ deletedAt: IsNull() });
   const read = await teams.read(ids);
   expect(read).toHaveLength(2);
@@ -39,11 +39,15 @@ it('reads the same entities as find, the joined team too, and leaves deleted tea
   expect(await teams.read(['no-such-id'])).toEqual([]);
   expect(await teams.read([])).toEqual([]);
 
-  const memberships = new RowsBy(ds, Membership, 'teamId', (c) => `${c('userId')} = ?`, {
-    property: 'team',
-    entity: Team,
-    on: 'teamId',
-    where: (c) => `${c('deletedAt')} IS NULL`,
+  const memberships = new RowsBy(ds, Membership, 'teamId', {
+    where: (c) => `${c('userId')} = ?`,
+    join: {
+      property: 'team',
+      entity: Team,
+      on: 'teamId',
+      where: (c) => `${c('deletedAt')} IS NULL`,
+    },
+    order: [['joinedAt', 'DESC']],
   });
   const mine = await memberships.read(ids, [owner.id]);
   const found = await ds

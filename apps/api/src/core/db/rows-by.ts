@@ -20,7 +20,19 @@ export interface JoinedOne {
   /** The entity's column holding the joined row's primary key, e.g. `teamId`. */
   on: string;
   /** A fixed condition on the joined row, e.g. `deletedAt IS NULL`. */
-  where?: (escape: (name: string) => string) => string;
+  where?: (column: (property: string) => string) => string;
+}
+
+/** How a read is filtered beyond its list, joined and ordered; every part optional. */
+export interface RowsByOptions {
+  /**
+   * A fixed extra condition in SQL, e.g. `deletedAt IS NULL` or `userId = ?`, its columns named
+   * through the function given (which escapes them); its `?` take `read`'s `params`.
+   */
+  where?: (column: (property: string) => string) => string;
+  join?: JoinedOne;
+  /** Properties of the entity to order by. */
+  order?: Array<[property: string, direction: 'ASC' | 'DESC']>;
 }
 
 export class RowsBy<E extends ObjectLiteral> {
@@ -28,17 +40,20 @@ export class RowsBy<E extends ObjectLiteral> {
   private meta: EntityMetadata | undefined;
   private joinedMeta: EntityMetadata | undefined;
 
-  /**
-   * `where`: a fixed extra condition in SQL, e.g. `deletedAt IS NULL` or `userId = ?` (with
-   * columns' database names, escaped by the function given; its `?` take `read`'s `params`).
-   */
+  private readonly where: RowsByOptions['where'];
+  private readonly join: JoinedOne | undefined;
+  private readonly order: NonNullable<RowsByOptions['order']>;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly entity: EntityTarget<E>,
     private readonly column: string,
-    private readonly where?: (escape: (name: string) => string) => string,
-    private readonly join?: JoinedOne,
-  ) {}
+    options: RowsByOptions = {},
+  ) {
+    this.where = options.where;
+    this.join = options.join;
+    this.order = options.order ?? [];
+  }
 
   async read(values: readonly unknown[], params: readonly unknown[] = []): Promise<E[]> {
     if (values.length === 0) return [];
@@ -86,20 +101,23 @@ export class RowsBy<E extends ObjectLiteral> {
         m.columns.map(
           (c) => `${alias}.${escape(c.databaseName)} AS ${escape(alias + '_' + c.databaseName)}`,
         );
-      const r = (name: string) => `r.${escape(name)}`;
-      const j = (name: string) => `j.${escape(name)}`;
+      const r = (property: string) => `r.${escape(columnOf(meta, property))}`;
       const list = count === 1 ? '= ?' : `IN (${new Array<string>(count).fill('?').join(', ')})`;
       const columns = select(meta, 'r');
       let from = `${escape(meta.tableName)} r`;
       if (this.join) {
         const joined = this.dataSource.getMetadata(this.join.entity);
+        const j = (property: string) => `j.${escape(columnOf(joined, property))}`;
         columns.push(...select(joined, 'j'));
-        const key = joined.primaryColumns[0]!.databaseName;
-        from += ` INNER JOIN ${escape(joined.tableName)} j ON ${j(key)} = ${r(columnOf(meta, this.join.on))}`;
+        const key = joined.primaryColumns[0]!.propertyName;
+        from += ` INNER JOIN ${escape(joined.tableName)} j ON ${j(key)} = ${r(this.join.on)}`;
         if (this.join.where) from += ` AND ${this.join.where(j)}`;
       }
       const extra = this.where ? ` AND ${this.where(r)}` : '';
-      sql = `SELECT ${columns.join(', ')} FROM ${from} WHERE ${r(columnOf(meta, this.column))} ${list}${extra}`;
+      const order = this.order.length
+        ? ` ORDER BY ${this.order.map(([property, direction]) => `${r(property)} ${direction}`).join(', ')}`
+        : '';
+      sql = `SELECT ${columns.join(', ')} FROM ${from} WHERE ${r(this.column)} ${list}${extra}${order}`;
       // Lists of many lengths (a dashboard's ids) stay bounded: one statement per length up to 100.
       if (count <= 100) this.statements.set(count, sql);
     }

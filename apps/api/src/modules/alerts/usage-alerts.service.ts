@@ -11,6 +11,7 @@ import type { Caller, TeamAccess } from '../teams/team-access';
 import { UsageAlert, UsageAlertKind } from './usage-alert.entity';
 import { USAGE_ALERTS_PER_TEAM, UsageAlertErrors } from './usage-alerts.errors';
 import type { CreateUsageAlertInput } from './usage-alerts.inputs';
+import { RowsBy } from '../../core/db/rows-by';
 
 export interface UsageAlertsDeps {
   db: Database;
@@ -21,14 +22,21 @@ export interface UsageAlertsDeps {
 
 /** A team's usage alerts: members read them, owners and admins create and delete them (audited). */
 export class UsageAlertsService {
-  constructor(private readonly deps: UsageAlertsDeps) {}
+  /** A team's alerts, newest first (core/db/rows-by.ts). */
+  private readonly teamAlerts: RowsBy<UsageAlert>;
+
+  constructor(private readonly deps: UsageAlertsDeps) {
+    this.teamAlerts = new RowsBy(deps.db.dataSource, UsageAlert, 'teamId', {
+      order: [
+        ['createdAt', 'DESC'],
+        ['id', 'ASC'],
+      ],
+    });
+  }
 
   async list(caller: Caller, teamId: string): Promise<UsageAlert[]> {
     await this.deps.access.read(caller, teamId);
-    return this.deps.db.repository(UsageAlert).find({
-      where: { teamId },
-      order: { createdAt: 'DESC', id: 'ASC' },
-    });
+    return this.teamAlerts.read([teamId]);
   }
 
   async create(caller: Caller, input: CreateUsageAlertInput): Promise<UsageAlert> {

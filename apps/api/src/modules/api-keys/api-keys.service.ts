@@ -12,6 +12,7 @@ import { ApiKey, EXPIRATION_DAYS, KeyStatus, keyStatus, type Environment } from 
 import { ApiKeyErrors } from './api-keys.errors';
 import type { CreateApiKeyInput, CreatedApiKey, RotateApiKeyInput } from './api-keys.inputs';
 import { generateApiKey } from './key-format';
+import { RowsBy } from '../../core/db/rows-by';
 
 export interface ApiKeysDeps {
   db: Database;
@@ -25,7 +26,14 @@ export interface ApiKeysDeps {
 
 /** Keys of a team: created once-shown, rotated with a grace period, revoked at once; every change audited. */
 export class ApiKeysService {
-  constructor(private readonly deps: ApiKeysDeps) {}
+  /** A team's keys, newest first: read on every key list and dashboard (core/db/rows-by.ts). */
+  private readonly teamKeys: RowsBy<ApiKey>;
+
+  constructor(private readonly deps: ApiKeysDeps) {
+    this.teamKeys = new RowsBy(deps.db.dataSource, ApiKey, 'teamId', {
+      order: [['createdAt', 'DESC']],
+    });
+  }
 
   /** How partners call the provider's API with a key: public, it holds no secret. */
   access(): { gatewayUrl: string | null } {
@@ -46,11 +54,12 @@ export class ApiKeysService {
     filter: { status?: KeyStatus | null; environment?: Environment | null },
   ): Promise<ApiKey[]> {
     await this.deps.access.read(caller, teamId);
-    const keys = await this.deps.db.repository(ApiKey).find({
-      where: { teamId, ...(filter.environment ? { environment: filter.environment } : {}) },
-      order: { createdAt: 'DESC' },
-    });
-    return filter.status ? keys.filter((k) => this.status(k) === filter.status) : keys;
+    const keys = await this.teamKeys.read([teamId]);
+    return keys.filter(
+      (k) =>
+        (!filter.environment || k.environment === filter.environment) &&
+        (!filter.status || this.status(k) === filter.status),
+    );
   }
 
   async get(caller: Caller, id: string): Promise<ApiKey> {

@@ -17,6 +17,7 @@ import { TeamErrors } from '../teams/teams.errors';
 import { Invitation, InvitationStatus, invitationStatus } from './invitation.entity';
 import { InvitationErrors } from './invitations.errors';
 import type { InvitationPreview, InviteMemberInput } from './invitations.inputs';
+import { RowsBy } from '../../core/db/rows-by';
 
 export const INVITATION_DAYS = 7;
 /**
@@ -46,7 +47,14 @@ export interface InvitationsDeps {
 
 /** Invitations by mail: hashed single-use tokens, 7-day expiry, resend, revoke, accept exactly once. */
 export class InvitationsService {
-  constructor(private readonly deps: InvitationsDeps) {}
+  /** A team's invitations, newest first (core/db/rows-by.ts). */
+  private readonly teamInvitations: RowsBy<Invitation>;
+
+  constructor(private readonly deps: InvitationsDeps) {
+    this.teamInvitations = new RowsBy(deps.db.dataSource, Invitation, 'teamId', {
+      order: [['createdAt', 'DESC']],
+    });
+  }
 
   private get rateRule() {
     return {
@@ -88,9 +96,7 @@ export class InvitationsService {
     status?: InvitationStatus | null,
   ): Promise<Invitation[]> {
     await this.deps.access.membership(caller, teamId);
-    const all = await this.deps.db
-      .repository(Invitation)
-      .find({ where: { teamId }, order: { createdAt: 'DESC' } });
+    const all = await this.teamInvitations.read([teamId]);
     return status ? all.filter((i) => this.status(i) === status) : all;
   }
 

@@ -37,15 +37,19 @@ export class TeamAccess {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
-    this.liveTeams = new RowsBy(db.dataSource, Team, 'id', (c) => `${c('deletedAt')} IS NULL`);
+    this.liveTeams = new RowsBy(db.dataSource, Team, 'id', {
+      where: (c) => `${c('deletedAt')} IS NULL`,
+    });
     // With their live team (an inner join: a deleted team's memberships are as good as gone).
-    this.membershipsOf = new RowsBy(
-      db.dataSource,
-      Membership,
-      'teamId',
-      (c) => `${c('userId')} = ?`,
-      { property: 'team', entity: Team, on: 'teamId', where: (c) => `${c('deletedAt')} IS NULL` },
-    );
+    this.membershipsOf = new RowsBy(db.dataSource, Membership, 'teamId', {
+      where: (c) => `${c('userId')} = ?`,
+      join: {
+        property: 'team',
+        entity: Team,
+        on: 'teamId',
+        where: (c) => `${c('deletedAt')} IS NULL`,
+      },
+    });
   }
 
   userId(caller: Caller): string {

@@ -6,7 +6,7 @@ import { AppError, ErrorCode } from '../../core/errors';
 import type { LimitRule, RateLimits } from '../../core/rate-limit';
 import type { Revocations } from '../../core/revocations';
 import { newId } from '../../core/secrets';
-import type { User } from '../accounts/user.entity';
+import { User } from '../accounts/user.entity';
 import { ApiKey, KeyStatus, keyStatus } from '../api-keys/api-key.entity';
 import type { ApiKeysService } from '../api-keys/api-keys.service';
 import type { AuditService } from '../audit/audit.service';
@@ -17,6 +17,7 @@ import type { Caller, TeamAccess } from './team-access';
 import { Team } from './team.entity';
 import { TeamErrors } from './teams.errors';
 import { DepartingMemberKeys, type CreateTeamInput, type UpdateTeamInput } from './teams.inputs';
+import { RowsBy } from '../../core/db/rows-by';
 
 export interface TeamsDeps {
   db: Database;
@@ -46,7 +47,15 @@ const describe = (user: User | undefined) => ({
 
 /** Teams and their members: every change audited in its own transaction, the last owner protected. */
 export class TeamsService {
-  constructor(private readonly deps: TeamsDeps) {}
+  /** A team's members with their person, in joining order (core/db/rows-by.ts). */
+  private readonly teamMembers: RowsBy<Membership>;
+
+  constructor(private readonly deps: TeamsDeps) {
+    this.teamMembers = new RowsBy(deps.db.dataSource, Membership, 'teamId', {
+      join: { property: 'user', entity: User, on: 'userId' },
+      order: [['joinedAt', 'ASC']],
+    });
+  }
 
   get(caller: Caller, teamId: string): Promise<Team> {
     return this.deps.access.read(caller, teamId);
@@ -290,11 +299,7 @@ export class TeamsService {
 
   async members(caller: Caller, teamId: string): Promise<Membership[]> {
     await this.deps.access.read(caller, teamId);
-    return this.deps.db.repository(Membership).find({
-      where: { teamId },
-      relations: { user: true },
-      order: { joinedAt: 'ASC' },
-    });
+    return this.teamMembers.read([teamId]);
   }
 
   async changeRole(caller: Caller, membershipId: string, role: Role): Promise<Membership> {
