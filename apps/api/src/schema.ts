@@ -1,7 +1,8 @@
 import 'reflect-metadata';
+import { validateOrReject, type ValidationError, type ValidatorOptions } from 'class-validator';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
-import { buildSchema } from 'type-graphql';
+import { ArgumentValidationError, buildSchema } from 'type-graphql';
 import { authChecker, requireAccessRule } from './core/auth/access';
 import { DateTimeScalar } from './core/scalars';
 import { AccountsResolver } from './modules/accounts/accounts.resolver';
@@ -54,11 +55,33 @@ export const resolvers = [
   TeamUsageAlertsResolver,
 ] as const;
 
+const VALIDATION: ValidatorOptions = { forbidUnknownValues: false, skipMissingProperties: true };
+
+/**
+ * Input classes checked with class-validator, as type-graphql's own `validate` does (the same
+ * options, the same ArgumentValidationError), without its `require('class-validator')` on every
+ * validated argument: in the dashboard profile that module look-up was about 4 % of the CPU.
+ */
+async function validateArgs(value: unknown): Promise<void> {
+  if (value === null || typeof value !== 'object') return;
+  try {
+    if (Array.isArray(value))
+      await Promise.all(
+        value
+          .filter((item): item is object => item !== null && typeof item === 'object')
+          .map((item) => validateOrReject(item, VALIDATION)),
+      );
+    else await validateOrReject(value, VALIDATION);
+  } catch (errors) {
+    throw new ArgumentValidationError(errors as ValidationError[]);
+  }
+}
+
 /** The executable schema: validation on, deny-by-default access, the contract's scalar names. */
 export function buildGraphQLSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
-    validate: { forbidUnknownValues: false },
+    validateFn: validateArgs,
     authChecker,
     authMode: 'error',
     globalMiddlewares: [requireAccessRule],
