@@ -30,7 +30,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -244,11 +244,33 @@ interface Run {
   requests: number;
   p99Ms: number;
   cpuUsPerRequest: number;
+  /** Cores the server's processes used during the run, the load generator (this process), and the database and Redis servers on this machine. */
+  serverCores: number;
+  loadGeneratorCores: number;
+  storeCores: number;
+}
+
+/** The database and Redis servers running on this machine (by process name), whose CPU the runs share. */
+const STORES = /^(mariadbd|mysqld|redis-server)$/;
+function storeCpuMs(): number {
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (STORES.test(readFileSync(`/proc/${entry}/comm`, 'utf8').trim()))
+        total += cpuMs(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
 }
 
 /** One autocannon run against a scenario; any non-2xx, error, timeout or mismatch fails it. */
 async function load(s: Scenario, seconds: number): Promise<Run> {
   const cpuBefore = cpuMs(s.server.pid, s.server.withChildren);
+  const ownBefore = process.cpuUsage();
+  const storesBefore = storeCpuMs();
   const result = await autocannon({
     url: `${s.server.base}/graphql`,
     method: 'POST',
@@ -259,6 +281,8 @@ async function load(s: Scenario, seconds: number): Promise<Run> {
     verifyBody: s.verifyBody,
   });
   const cpu = cpuMs(s.server.pid, s.server.withChildren) - cpuBefore;
+  const own = process.cpuUsage(ownBefore);
+  const stores = storeCpuMs() - storesBefore;
   const failed = {
     non2xx: result.non2xx,
     errors: result.errors,
@@ -274,8 +298,23 @@ async function load(s: Scenario, seconds: number): Promise<Run> {
     requests: result.requests.total,
     p99Ms: result.latency.p99,
     cpuUsPerRequest: (cpu * 1000) / result.requests.total,
+    serverCores: cpu / (result.duration * 1000),
+    loadGeneratorCores: (own.user + own.system) / 1000 / (result.duration * 1000),
+    storeCores: stores / (result.duration * 1000),
   };
 }
+
+/** Median cores used by the server's processes and by the load generator over some runs. */
+function cores(runs: Run[]): { portal: number; databaseAndRedis: number; loadGenerator: number } {
+  return {
+    portal: round(median(runs.map((r) => r.serverCores)), 2),
+    databaseAndRedis: round(median(runs.map((r) => r.storeCores)), 2),
+    loadGenerator: round(median(runs.map((r) => r.loadGeneratorCores)), 2),
+  };
+}
+
+const coresText = (c: ReturnType<typeof cores>) =>
+  `portal ${c.portal} + database and Redis ${c.databaseAndRedis} + load generator ${c.loadGenerator}`;
 
 // ---------------------------------------------------------------------------------------------
 
@@ -644,9 +683,14 @@ function reduce(
               oneProcess: round(median(one.map((r) => r.cpuUsPerRequest))),
             },
             twoProcessesVsStock: round(median(two.map((r) => r.vsStock!)), 2),
+            // What the cores did: a second process only helps while a core is left for it.
+            coresUsed: {
+              oneProcess: cores(one),
+              twoProcesses: cores(two),
+            },
           },
         },
-        `${median(two.map((r) => r.rps)).toFixed(0)} vs ${median(one.map((r) => r.rps)).toFixed(0)} req/s; per round [${perRound.map((x) => x.toFixed(2)).join(' ')}]`,
+        `${median(two.map((r) => r.rps)).toFixed(0)} vs ${median(one.map((r) => r.rps)).toFixed(0)} req/s; per round [${perRound.map((x) => x.toFixed(2)).join(' ')}]; cores used: 1 process: ${coresText(cores(one))}; 2 processes: ${coresText(cores(two))}; of ${os.cpus().length}`,
       ),
     );
   } else {
