@@ -128,7 +128,9 @@ export class UsageReporter {
       this.timer = setInterval(() => void this.tick(), this.o.flushIntervalMs);
       this.timer.unref();
     }
-    if (this.buffered >= this.o.maxBatchSize) void this.tick();
+    // While a batch is on its way, tick() would return at once: no promise per request for it
+    // (the send's end looks at the buffer again).
+    if (this.buffered >= this.o.maxBatchSize && !this.sending) void this.tick();
   }
 
   stats(): UsageReporterStats {

@@ -2,7 +2,8 @@
 // statuses and headers, and the client's checks of its options and of the portal's answers.
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { crc32, parseKey } from '../src/key-format';
-import { keyFromHeaders } from '../src/middleware';
+import { performance } from 'node:perf_hooks';
+import { keyFromHeaders, wallClockAt } from '../src/middleware';
 import { rateLimitHeaders, refusalBody, refusalOf } from '../src/refusals';
 import { wellFormedKey } from './support/keys';
 import { freePort } from './support/portal';
@@ -184,4 +185,32 @@ describe('parseVerifyResult', () => {
       expect(thrown).toMatchObject({ name: 'PortalError', code: 'PORTAL_ERROR' });
     },
   );
+});
+
+describe("a report's time", () => {
+  it('is the millisecond Date.now() names, from a performance.now() reading', () => {
+    for (let i = 0; i < 50; i++) {
+      const before = Date.now();
+      const at = wallClockAt(performance.now());
+      const after = Date.now();
+      expect(at).toBeGreaterThanOrEqual(before);
+      expect(at).toBeLessThanOrEqual(after);
+    }
+  });
+
+  it('follows the wall clock when it steps (checked once a second)', () => {
+    const start = performance.now();
+    const wall = Date.now();
+    const now = jest.spyOn(Date, 'now');
+    try {
+      // The wall clock stepped 5 s ahead: within the second the offset may stay, after it it moves.
+      now.mockReturnValue(wall + 5000 + 1001);
+      expect(wallClockAt(start + 1001)).toBe(wall + 5000 + 1001);
+      expect(wallClockAt(start + 1500)).toBe(wall + 5000 + 1500);
+      now.mockReturnValue(wall + 1000 + 2501);
+      expect(wallClockAt(start + 2501)).toBe(wall + 1000 + 2501);
+    } finally {
+      now.mockRestore();
+    }
+  });
 });
