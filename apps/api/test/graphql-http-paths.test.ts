@@ -39,7 +39,7 @@ async function send(
           }),
           duplex: 'half',
         }),
-  } as RequestInit);
+  });
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -215,7 +215,7 @@ export class HttpTransport {
         ErrorCode.BAD_USER_INPUT,
         'Send one operation per request: batched requests are not supported.',
       );
-    const admission = await this.gate.admit((body ?? {}) as Record<string, unknown>, caller);
+    const admission = await this.gate.admit(body ?? {}, caller);
     if (!admission.ok) {
       const wait = admission.errors[0]?.extensions.retryAfterSeconds;
       if (typeof wait === 'number') res.setHeader('Retry-After', String(wait));

@@ -21,7 +21,8 @@ export function compiledExecution(schema: GraphQLSchema): Executor {
   const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | ExecutionResult>>();
   const compiledFor = (document: DocumentNode, operationName: string | undefined) => {
     let operations = compiled.get(document);
-    if (!operations) compiled.set(document, (operations = new Map()));
+    if (!operations)
+      compiled.set(document, (operations = new Map<string, CompiledQuery | ExecutionResult>()));
     const key = operationName ?? '';
     let operation = operations.get(key);
     if (!operation) {
