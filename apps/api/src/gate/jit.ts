@@ -1,6 +1,16 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
-import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import {
+  execute,
+  GraphQLError,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import { LRUCache } from 'lru-cache';
+
+/** Documents kept compiled at once (the web app sends about 40 distinct operations). */
+const COMPILED = 200;
 
 type Executor = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 
@@ -13,16 +23,28 @@ type Executor = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
  * document store, validation, `formatError`, the plugins' hooks, the HTTP answer).
  *
  * Compiled operations are kept per document object: Apollo's document store hands out the same
- * DocumentNode for the same text, so a document it drops is dropped here too (a WeakMap).
+ * DocumentNode for the same text.
  * Errors keep their original error (resolvers' AppErrors reach formatError as before); stacks are
  * not captured per error, since no answer ever shows them outside development.
  */
 export function compiledExecution(schema: GraphQLSchema): Executor {
-  const compiled = new WeakMap<DocumentNode, Map<string, CompiledQuery | ExecutionResult>>();
+  // Compiled operations take far more memory than their documents, and compiling costs
+  // milliseconds: a document is compiled when it comes a second time (a client's own queries do;
+  // a stream of one-off documents, as a fuzzer or an attacker sends, runs on graphql-js and never
+  // fills memory with compiled code), and at most COMPILED documents stay compiled (LRU).
+  const seenOnce = new WeakSet<DocumentNode>();
+  const compiled = new LRUCache<DocumentNode, Map<string, CompiledQuery | ExecutionResult>>({
+    max: COMPILED,
+  });
   const compiledFor = (document: DocumentNode, operationName: string | undefined) => {
     let operations = compiled.get(document);
-    if (!operations)
+    if (!operations) {
+      if (!seenOnce.has(document)) {
+        seenOnce.add(document);
+        return undefined;
+      }
       compiled.set(document, (operations = new Map<string, CompiledQuery | ExecutionResult>()));
+    }
     const key = operationName ?? '';
     let operation = operations.get(key);
     if (!operation) {
@@ -42,6 +64,14 @@ export function compiledExecution(schema: GraphQLSchema): Executor {
       Promise.resolve({
         executor: async ({ document, operationName, request, context }) => {
           const operation = compiledFor(document, operationName ?? undefined);
+          if (operation === undefined)
+            return execute({
+              schema,
+              document,
+              operationName,
+              variableValues: request.variables,
+              contextValue: context,
+            });
           // A document that does not compile (an unknown operation name) answers its errors.
           if (!isCompiledQuery(operation)) return withGraphQLErrors(operation);
           return withGraphQLErrors(
