@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { parse } from 'graphql';
@@ -7,8 +8,8 @@ import { signUp, startPortal, type TestPortal } from './harness';
 import { createTeam } from './teams-world';
 
 /**
- * Expensive operations draw from a budget per caller and minute (cheap ones never do), over HTTP
- * and graphql-ws alike; variables that do not fit their types are the caller's error on both.
+ * Expensive operations and requests over 16 KB draw from a budget per caller and minute (cheap,
+ * small ones never do), over HTTP and graphql-ws alike; variables that do not fit their types are the caller's error on both.
  */
 // Each `auditLog(first: 20)` page costs well over 50 with its nodes.
 const HEAVY = `query($id: ID!) { team(id: $id) { auditLog(first: 20) { edges { node { id action createdAt } } } } }`;
@@ -78,6 +79,73 @@ it('holds the same budget over graphql-ws, and refuses badly typed variables the
     expect(codes).toEqual([undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED']);
     expect((await run(CHEAP, { id: { not: 'an id' } })).code).toBe('BAD_USER_INPUT');
     expect(t.logs.some((line) => line.includes('Variable "$id" got invalid value'))).toBe(false);
+  } finally {
+    await client.dispose();
+  }
+});
+
+it('counts requests over 16 KB as heavy, however they come: padded, chunked, over graphql-ws', async () => {
+  const { heavyCost, heavyBudgetPerMinute } = t.portal.config.limits;
+  expect(heavyCost).toBe(50);
+  const owner = await signUp(t);
+  const id = await createTeam(t, owner);
+  // A cheap query in a 20 KB request: a comment pads it. Each draws 2 × GRAPHQL_HEAVY_COST.
+  const padded = `# ${'x'.repeat(20 * 1024)}\n${CHEAP}`;
+  const allowed = Math.floor(heavyBudgetPerMinute / (2 * heavyCost));
+  expect(allowed).toBeGreaterThanOrEqual(1);
+  const statuses = [];
+  for (let i = 0; i <= allowed; i++)
+    statuses.push((await t.gql(padded, { id }, owner.token)).status);
+  expect(statuses).toEqual([...Array<number>(allowed).fill(200), 429]);
+  const refused = await t.gql(padded, { id }, owner.token);
+  expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+  expect(refused.errors?.[0]?.message).toMatch(/requests over 16 KB.*this one is 21 KB/);
+  expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+  // The same request sent chunked (no Content-Length) is measured as it is read.
+  const chunked = await new Promise<number>((resolve, reject) => {
+    const req = http.request(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.token}` },
+    });
+    req.on('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ query: padded, variables: { id } }));
+  });
+  expect(chunked).toBe(429);
+  // Small requests never draw from it.
+  for (let i = 0; i < 10; i++) expect((await t.gql(CHEAP, { id }, owner.token)).status).toBe(200);
+
+  // graphql-ws: another person, the same rule.
+  const other = await signUp(t);
+  const theirs = await createTeam(t, other);
+  const client = createClient({
+    url: `${t.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${other.token}` },
+    retryAttempts: 0,
+  });
+  const code = () =>
+    new Promise<string | undefined>((resolve) => {
+      let first: string | undefined;
+      client.subscribe(
+        { query: padded, variables: { id: theirs } },
+        {
+          next: (value) => {
+            first ??= (value.errors?.[0]?.extensions as { code?: string } | undefined)?.code;
+          },
+          error: (errors) =>
+            resolve((errors as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code),
+          complete: () => resolve(first),
+        },
+      );
+    });
+  try {
+    const codes = [];
+    for (let i = 0; i <= allowed; i++) codes.push(await code());
+    expect(codes).toEqual([...Array<undefined>(allowed).fill(undefined), 'RATE_LIMITED']);
   } finally {
     await client.dispose();
   }

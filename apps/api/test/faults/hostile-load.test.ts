@@ -1,3 +1,4 @@
+import http from 'node:http';
 import autocannon from 'autocannon';
 import { parse } from 'graphql';
 import { loadConfig } from '../../src/config';
@@ -9,11 +10,13 @@ import { graphql, runPortal, seedKey, type PortalProcess } from './portal';
  * Hostile load: a normal keyed workload's p99 latency alone, then with a concurrent stream of
  * maximum-cost queries (just under the cost limit, on a team with a full audit log) and
  * maximum-size bodies from another team's key. The portal is the built one, in production mode,
- * in its own process; the ratio of the two p99s must be at most 2. Heavy queries draw from a
- * per-caller budget (GRAPHQL_HEAVY_BUDGET_PER_MINUTE): past it they are refused with 429 before
- * any resolver runs, which is what keeps the ratio down.
+ * in its own process; the ratio of the two p99s (the median over ROUNDS pairs) must be at most 2.
+ * Heavy operations (maximum-cost queries, requests over 16 KB) draw from a per-caller budget
+ * (GRAPHQL_HEAVY_BUDGET_PER_MINUTE): past it they are refused with 429 before any resolver runs.
  */
-const DURATION_S = Number(process.env.HOSTILE_DURATION_S ?? 8);
+const DURATION_S = Number(process.env.HOSTILE_DURATION_S ?? 6);
+/** Pairs of runs (alone, under attack); the test takes the median of their ratios. */
+const ROUNDS = 3;
 const NORMAL_CONNECTIONS = 8;
 /** Attackers: this many back-to-back maximum-cost queries, and as many maximum-size bodies. */
 const HOSTILE_WORKERS = 2;
@@ -58,11 +61,20 @@ async function maxCostQuery(): Promise<{ query: string; cost: number }> {
   return best;
 }
 
-async function normalLoad(secret: string, teamId: string) {
+interface Load {
+  p50: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function normalLoad(secret: string, teamId: string): Promise<Load> {
   const result = await autocannon({
     url: `${portal.base}/graphql`,
     method: 'POST',
     connections: NORMAL_CONNECTIONS,
+    workers: 1,
     duration: DURATION_S,
     headers: { 'content-type': 'application/json', 'x-api-key': secret },
     body: JSON.stringify({
@@ -109,53 +121,91 @@ it(`keeps a normal keyed workload's p99 within ${MAX_RATIO}× under a stream of 
   expect(Buffer.byteLength(maxBody)).toBeGreaterThan(limits.bodyBytes - 200);
   expect(Buffer.byteLength(maxBody)).toBeLessThanOrEqual(limits.bodyBytes);
 
-  // Warm-up, then the baseline.
-  await normalLoad(normal.secret, normal.teamId);
-  const alone = await normalLoad(normal.secret, normal.teamId);
-
-  let running = true;
+  let running = false;
   const hostile = { costly: 0, bodies: 0, failed: 0, statuses: {} as Record<string, number> };
-  const attack = async (body: string, kind: 'costly' | 'bodies') => {
+  // The attackers send with node:http on kept-alive connections, each body encoded once: this test
+  // shares 2 cores with the portal, and fetch spent 2.7 ms of CPU per 100 KB request (node:http
+  // 0.8 ms), which the portal then lost to its own load generator rather than to the attack.
+  const agent = new http.Agent({ keepAlive: true });
+  const url = new URL(`${portal.base}/graphql`);
+  const send = (body: Buffer) =>
+    new Promise<number>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          agent,
+          headers: {
+            'content-type': 'application/json',
+            'content-length': body.length,
+            'x-api-key': attacker.secret,
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  const attack = async (text: string, kind: 'costly' | 'bodies') => {
+    const body = Buffer.from(text);
     while (running) {
-      const res = await fetch(`${portal.base}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': attacker.secret },
-        body,
-      });
-      await res.arrayBuffer();
+      const status = await send(body);
       hostile[kind]++;
-      hostile.statuses[res.status] = (hostile.statuses[res.status] ?? 0) + 1;
-      // Answered, or refused by the per-caller budget for heavy queries (429): never a failure.
-      if (res.status !== 200 && !(kind === 'costly' && res.status === 429)) hostile.failed++;
+      hostile.statuses[status] = (hostile.statuses[status] ?? 0) + 1;
+      // Answered, or refused by the per-caller budget for heavy operations (429): never a failure.
+      if (status !== 200 && status !== 429) hostile.failed++;
     }
   };
   const costlyBody = JSON.stringify({ query: costly.query, variables: { team: attacker.teamId } });
   // HOSTILE_ONLY=costly|bodies runs one half of the attack, to see which one costs what.
   const only = process.env.HOSTILE_ONLY;
-  const attackers = [
-    ...Array.from({ length: only === 'bodies' ? 0 : HOSTILE_WORKERS }, () =>
-      attack(costlyBody, 'costly'),
-    ),
-    ...Array.from({ length: only === 'costly' ? 0 : HOSTILE_WORKERS }, () =>
-      attack(maxBody, 'bodies'),
-    ),
-  ];
-  const underAttack = await normalLoad(normal.secret, normal.teamId);
-  running = false;
-  await Promise.all(attackers);
+  const underAttack = async () => {
+    running = true;
+    const attackers = [
+      ...Array.from({ length: only === 'bodies' ? 0 : HOSTILE_WORKERS }, () =>
+        attack(costlyBody, 'costly'),
+      ),
+      ...Array.from({ length: only === 'costly' ? 0 : HOSTILE_WORKERS }, () =>
+        attack(maxBody, 'bodies'),
+      ),
+    ];
+    const run = await normalLoad(normal.secret, normal.teamId);
+    running = false;
+    await Promise.all(attackers);
+    return run;
+  };
 
-  const ratio = underAttack.p99 / Math.max(alone.p99, P99_FLOOR_MS);
-  console.log(
-    `hostile load ${JSON.stringify({ durationS: DURATION_S, connections: NORMAL_CONNECTIONS, hostileWorkers: HOSTILE_WORKERS * 2, maxCost: costly.cost, maxBodyBytes: Buffer.byteLength(maxBody), alone, underAttack, hostile, ratio: Number(ratio.toFixed(2)) })}`,
-  );
-  for (const run of [alone, underAttack]) {
-    expect(run.non2xx).toBe(0);
-    expect(run.errors).toBe(0);
+  // Warm-up, then ROUNDS pairs: the workload alone, then under attack. One p99 over a few seconds
+  // on 2 shared cores moves by a third from run to run (one GC pause more or less); the median of
+  // the pairs' ratios does not.
+  await normalLoad(normal.secret, normal.teamId);
+  const pairs: Array<{ alone: Load; underAttack: Load; ratio: number }> = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const alone = await normalLoad(normal.secret, normal.teamId);
+    const attacked = await underAttack();
+    const ratio = attacked.p99 / Math.max(alone.p99, P99_FLOOR_MS);
+    pairs.push({ alone, underAttack: attacked, ratio: Number(ratio.toFixed(2)) });
   }
-  // The attack really ran while the workload was measured: every request was answered (the
-  // maximum-cost ones mostly with 429 once the caller's heavy-query budget was spent).
-  if (process.env.HOSTILE_ONLY !== 'bodies') expect(hostile.costly).toBeGreaterThan(10);
-  if (process.env.HOSTILE_ONLY !== 'costly') expect(hostile.bodies).toBeGreaterThan(10);
+  agent.destroy();
+  const ratio = [...pairs.map((p) => p.ratio)].sort((x, y) => x - y)[ROUNDS >> 1]!;
+
+  console.log(
+    `hostile load ${JSON.stringify({ durationS: DURATION_S, connections: NORMAL_CONNECTIONS, hostileWorkers: HOSTILE_WORKERS * 2, maxCost: costly.cost, maxBodyBytes: Buffer.byteLength(maxBody), pairs, hostile, ratio })}`,
+  );
+  for (const pair of pairs)
+    for (const run of [pair.alone, pair.underAttack]) {
+      expect(run.non2xx).toBe(0);
+      expect(run.errors).toBe(0);
+    }
+  // The attack really ran while the workload was measured: every request was answered (most with
+  // 429 once the caller's budget for heavy operations was spent).
+  if (only !== 'bodies') expect(hostile.costly).toBeGreaterThan(10);
+  if (only !== 'costly') expect(hostile.bodies).toBeGreaterThan(10);
   expect(hostile.failed).toBe(0);
   expect(ratio).toBeLessThanOrEqual(MAX_RATIO);
 });
