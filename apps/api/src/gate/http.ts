@@ -20,7 +20,14 @@ import { ErrorCode } from '../core/errors';
 import { answeredLog, requestIdOf } from '../core/http-logger';
 import { securityHeaderList } from '../core/security-headers';
 import type { Principal } from '../core/auth/principal';
-import { INVALID, parseStrictJson, plainJson, readBody, requesterOf } from '../core/plain-http';
+import {
+  atEndOfTurn,
+  INVALID,
+  parseStrictJson,
+  plainJson,
+  readBody,
+  requesterOf,
+} from '../core/plain-http';
 import type { Config } from '../config';
 import type { Services } from '../services';
 import { LARGE_REQUEST_BYTES, type Gate, type Ticket } from './gate';
@@ -269,7 +276,7 @@ export class HttpTransport {
     if (answer.body.kind === 'complete') {
       const body = answer.body.string;
       res.setHeader('Content-Length', Buffer.byteLength(body));
-      res.end(body);
+      atEndOfTurn(res, () => res.end(body));
       return;
     }
     // Incremental delivery is not offered (no @defer/@stream), but Apollo's type allows it.

@@ -3,6 +3,7 @@ import type { ErrorRequestHandler } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { DATABASE_UNAVAILABLE_MESSAGE, ErrorCode, isDatabaseUnavailable } from '../core/errors';
+import { atEndOfTurn } from '../core/plain-http';
 import type { Credentials, Entry } from './gate';
 
 /** The one place an HTTP error answer is written: GraphQL-shaped, with the contract's code. */
@@ -40,12 +41,20 @@ export function sendErrors(
   sendJson(res, status, JSON.stringify({ errors }));
 }
 
-/** A JSON answer written on the plain node:http response (Express's responses are ones too). */
+/**
+ * A JSON answer written on the plain node:http response (Express's responses are ones too), at the
+ * end of the event loop's turn like every other GraphQL answer (core/plain-http.ts atEndOfTurn):
+ * refusals written at once came back sooner than answers, and a client refused in a loop then
+ * took a larger share of the portal the faster it was refused.
+ */
 export function sendJson(res: ServerResponse, status: number, body: string): void {
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(body));
-  res.end(body);
+  atEndOfTurn(res, () => {
+    if (res.headersSent) return;
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.end(body);
+  });
 }
 
 /** Failures Express reports (bad JSON, an over-size body, anything unexpected), answered in the contract's shape. */
