@@ -70,3 +70,54 @@ it('binds every value: an id that looks like SQL is only a value', async () => {
   const teams = new RowsBy(t.portal.dataSource, Team, 'id');
   expect(await teams.read([`x' OR '1'='1`, `") OR 1=1 --`])).toEqual([]);
 });
+
+it('coalesces the reads of one turn into one statement per params, each caller getting its own rows', async () => {
+  const a = await signUp(t);
+  const b = await signUp(t);
+  const aTeams = [await teamOf(a.token, 'A1'), await teamOf(a.token, 'A2')];
+  const bTeam = await teamOf(b.token, 'B1');
+  const ds = t.portal.dataSource;
+  const statements: string[] = [];
+  const query = ds.query.bind(ds);
+  const spy = jest.spyOn(ds, 'query').mockImplementation((sql: string, values?: unknown[]) => {
+    // RowsBy's own statements (the portal's background work may query meanwhile).
+    if (sql.startsWith('SELECT r.')) statements.push(sql);
+    return query(sql, values);
+  });
+  try {
+    const memberships = new RowsBy(ds, Membership, 'teamId', {
+      coalesce: true,
+      where: (c) => `${c('userId')} = ?`,
+      join: { property: 'team', entity: Team, on: 'teamId' },
+      order: [['joinedAt', 'ASC']],
+    });
+    // Four reads in one turn: two people (two params), overlapping lists, one asking for another's team.
+    const [a1, aBoth, bOwn, aAsksB] = await Promise.all([
+      memberships.read([aTeams[0]], [a.id]),
+      memberships.read([aTeams[1], aTeams[0]], [a.id]),
+      memberships.read([bTeam], [b.id]),
+      memberships.read([bTeam], [a.id]),
+    ]);
+    expect(statements).toHaveLength(2);
+    expect(a1!.map((m) => m.teamId)).toEqual([aTeams[0]]);
+    // Its own rows, in the statement's order (joinedAt), whatever order it asked in.
+    expect(aBoth!.map((m) => m.teamId)).toEqual(aTeams);
+    expect(bOwn!.map((m) => [m.teamId, m.userId, m.team?.id])).toEqual([[bTeam, b.id, bTeam]]);
+    expect(aAsksB).toEqual([]);
+
+    // More values than one statement holds: split, every caller still answered.
+    statements.length = 0;
+    const teams = new RowsBy(ds, Team, 'id', { coalesce: true });
+    const many = Array.from({ length: 150 }, (_, i) => [`none-${i}`, aTeams[i % 2]!]);
+    const answers = await Promise.all(many.map((ids) => teams.read(ids)));
+    expect(statements).toHaveLength(3);
+    answers.forEach((rows, i) => expect(rows.map((r) => r.id)).toEqual([aTeams[i % 2]]));
+
+    // A failed statement fails every read that shared it.
+    spy.mockImplementationOnce(() => Promise.reject(new Error('connection lost')));
+    const failed = await Promise.allSettled([teams.read([aTeams[0]]), teams.read([bTeam])]);
+    expect(failed.map((f) => f.status)).toEqual(['rejected', 'rejected']);
+  } finally {
+    spy.mockRestore();
+  }
+});

@@ -33,6 +33,21 @@ export interface RowsByOptions {
   join?: JoinedOne;
   /** Properties of the entity to order by. */
   order?: Array<[property: string, direction: 'ASC' | 'DESC']>;
+  /**
+   * Reads with the same `params` made in one turn of the event loop, by any requests, share one
+   * statement (their lists joined, at most MAX_LIST values a statement); each gets its own rows.
+   * For the reads every request makes: under load one statement then serves several requests.
+   */
+  coalesce?: boolean;
+}
+
+/** Values in one coalesced statement at most. */
+const MAX_LIST = 100;
+
+interface Waiting<E> {
+  values: readonly unknown[];
+  resolve: (rows: E[]) => void;
+  reject: (error: unknown) => void;
 }
 
 export class RowsBy<E extends ObjectLiteral> {
@@ -43,6 +58,9 @@ export class RowsBy<E extends ObjectLiteral> {
   private readonly where: RowsByOptions['where'];
   private readonly join: JoinedOne | undefined;
   private readonly order: NonNullable<RowsByOptions['order']>;
+  private readonly coalesce: boolean;
+  /** Coalesced reads of this turn, by their params' JSON. */
+  private waiting = new Map<string, Waiting<E>[]>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -53,10 +71,60 @@ export class RowsBy<E extends ObjectLiteral> {
     this.where = options.where;
     this.join = options.join;
     this.order = options.order ?? [];
+    this.coalesce = options.coalesce ?? false;
   }
 
-  async read(values: readonly unknown[], params: readonly unknown[] = []): Promise<E[]> {
-    if (values.length === 0) return [];
+  read(values: readonly unknown[], params: readonly unknown[] = []): Promise<E[]> {
+    if (values.length === 0) return Promise.resolve([]);
+    if (!this.coalesce) return this.readNow(values, params);
+    return new Promise<E[]>((resolve, reject) => {
+      if (this.waiting.size === 0) setImmediate(() => this.readWaiting());
+      const key = params.length === 0 ? '' : JSON.stringify(params);
+      let group = this.waiting.get(key);
+      if (!group) this.waiting.set(key, (group = []));
+      group.push({ values, resolve, reject });
+    });
+  }
+
+  /** This turn's coalesced reads: one statement per params and up to MAX_LIST values. */
+  private readWaiting(): void {
+    const groups = this.waiting;
+    this.waiting = new Map();
+    for (const [key, group] of groups) {
+      const params = key === '' ? [] : (JSON.parse(key) as unknown[]);
+      let batch: Waiting<E>[] = [];
+      let count = 0;
+      for (const one of group) {
+        if (count > 0 && count + one.values.length > MAX_LIST) {
+          this.readBatch(batch, params);
+          batch = [];
+          count = 0;
+        }
+        batch.push(one);
+        count += one.values.length;
+      }
+      this.readBatch(batch, params);
+    }
+  }
+
+  private readBatch(batch: Waiting<E>[], params: readonly unknown[]): void {
+    const values = [...new Set(batch.flatMap((one) => one.values))];
+    this.readNow(values, params).then(
+      (rows) => {
+        if (batch.length === 1) return batch[0]!.resolve(rows);
+        const column = this.column;
+        for (const one of batch) {
+          const wanted = new Set(one.values);
+          one.resolve(rows.filter((row) => wanted.has(row[column])));
+        }
+      },
+      (error: unknown) => {
+        for (const one of batch) one.reject(error);
+      },
+    );
+  }
+
+  private async readNow(values: readonly unknown[], params: readonly unknown[]): Promise<E[]> {
     const meta = (this.meta ??= this.dataSource.getMetadata(this.entity));
     const joined = this.join
       ? (this.joinedMeta ??= this.dataSource.getMetadata(this.join.entity))

@@ -37,11 +37,15 @@ export class TeamAccess {
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
+    // The caller's team and membership: read by nearly every request, so concurrent requests'
+    // reads share statements (coalesce).
     this.liveTeams = new RowsBy(db.dataSource, Team, 'id', {
       where: (c) => `${c('deletedAt')} IS NULL`,
+      coalesce: true,
     });
     // With their live team (an inner join: a deleted team's memberships are as good as gone).
     this.membershipsOf = new RowsBy(db.dataSource, Membership, 'teamId', {
+      coalesce: true,
       where: (c) => `${c('userId')} = ?`,
       join: {
         property: 'team',
