@@ -27,6 +27,7 @@ export class UsageAlertsService {
 
   constructor(private readonly deps: UsageAlertsDeps) {
     this.teamAlerts = new RowsBy(deps.db.dataSource, UsageAlert, 'teamId', {
+      coalesce: true,
       order: [
         ['createdAt', 'DESC'],
         ['id', 'ASC'],

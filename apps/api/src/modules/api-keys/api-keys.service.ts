@@ -31,6 +31,7 @@ export class ApiKeysService {
 
   constructor(private readonly deps: ApiKeysDeps) {
     this.teamKeys = new RowsBy(deps.db.dataSource, ApiKey, 'teamId', {
+      coalesce: true,
       order: [['createdAt', 'DESC']],
     });
   }

@@ -52,6 +52,7 @@ export class InvitationsService {
 
   constructor(private readonly deps: InvitationsDeps) {
     this.teamInvitations = new RowsBy(deps.db.dataSource, Invitation, 'teamId', {
+      coalesce: true,
       order: [['createdAt', 'DESC']],
     });
   }

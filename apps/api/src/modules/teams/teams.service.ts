@@ -52,6 +52,7 @@ export class TeamsService {
 
   constructor(private readonly deps: TeamsDeps) {
     this.teamMembers = new RowsBy(deps.db.dataSource, Membership, 'teamId', {
+      coalesce: true,
       join: { property: 'user', entity: User, on: 'userId' },
       order: [['joinedAt', 'ASC']],
     });
