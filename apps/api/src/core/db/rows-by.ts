@@ -1,4 +1,5 @@
 import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import { TurnBatch } from './turn-batch';
 
 /**
  * Whole rows of one entity by the values of one column (`WHERE <column> IN (…)`, plus a fixed
@@ -44,10 +45,9 @@ export interface RowsByOptions {
 /** Values in one coalesced statement at most. */
 const MAX_LIST = 100;
 
-interface Waiting<E> {
+interface Read {
   values: readonly unknown[];
-  resolve: (rows: E[]) => void;
-  reject: (error: unknown) => void;
+  params: readonly unknown[];
 }
 
 export class RowsBy<E extends ObjectLiteral> {
@@ -59,8 +59,8 @@ export class RowsBy<E extends ObjectLiteral> {
   private readonly join: JoinedOne | undefined;
   private readonly order: NonNullable<RowsByOptions['order']>;
   private readonly coalesce: boolean;
-  /** Coalesced reads of this turn, by their params' JSON. */
-  private waiting = new Map<string, Waiting<E>[]>();
+  /** Coalesced reads of this turn. */
+  private readonly turn = new TurnBatch<Read, E[]>((reads) => this.readTogether(reads));
 
   constructor(
     private readonly dataSource: DataSource,
@@ -76,52 +76,47 @@ export class RowsBy<E extends ObjectLiteral> {
 
   read(values: readonly unknown[], params: readonly unknown[] = []): Promise<E[]> {
     if (values.length === 0) return Promise.resolve([]);
-    if (!this.coalesce) return this.readNow(values, params);
-    return new Promise<E[]>((resolve, reject) => {
-      if (this.waiting.size === 0) setImmediate(() => this.readWaiting());
-      const key = params.length === 0 ? '' : JSON.stringify(params);
-      let group = this.waiting.get(key);
-      if (!group) this.waiting.set(key, (group = []));
-      group.push({ values, resolve, reject });
-    });
+    return this.coalesce ? this.turn.load({ values, params }) : this.readNow(values, params);
   }
 
-  /** This turn's coalesced reads: one statement per params and up to MAX_LIST values. */
-  private readWaiting(): void {
-    const groups = this.waiting;
-    this.waiting = new Map();
-    for (const [key, group] of groups) {
-      const params = key === '' ? [] : (JSON.parse(key) as unknown[]);
-      let batch: Waiting<E>[] = [];
+  /** One turn's reads: one statement per params and up to MAX_LIST values; each read its rows. */
+  private readTogether(reads: Read[]): Array<Promise<E[]>> {
+    const answers: Array<Promise<E[]>> = new Array<Promise<E[]>>(reads.length);
+    const groups = new Map<string, number[]>();
+    reads.forEach((read, i) => {
+      const key = read.params.length === 0 ? '' : JSON.stringify(read.params);
+      const group = groups.get(key);
+      if (group) group.push(i);
+      else groups.set(key, [i]);
+    });
+    for (const group of groups.values()) {
+      let batch: number[] = [];
       let count = 0;
-      for (const one of group) {
-        if (count > 0 && count + one.values.length > MAX_LIST) {
-          this.readBatch(batch, params);
+      const flush = () => {
+        const together = batch;
+        const values = [...new Set(together.flatMap((i) => reads[i]!.values))];
+        const rows = this.readNow(values, reads[together[0]!]!.params);
+        for (const i of together) {
+          const wanted = new Set(reads[i]!.values);
+          answers[i] =
+            together.length === 1
+              ? rows
+              : rows.then((all) => all.filter((row) => wanted.has(row[this.column])));
+        }
+      };
+      for (const i of group) {
+        const size = reads[i]!.values.length;
+        if (count > 0 && count + size > MAX_LIST) {
+          flush();
           batch = [];
           count = 0;
         }
-        batch.push(one);
-        count += one.values.length;
+        batch.push(i);
+        count += size;
       }
-      this.readBatch(batch, params);
+      flush();
     }
-  }
-
-  private readBatch(batch: Waiting<E>[], params: readonly unknown[]): void {
-    const values = [...new Set(batch.flatMap((one) => one.values))];
-    this.readNow(values, params).then(
-      (rows) => {
-        if (batch.length === 1) return batch[0]!.resolve(rows);
-        const column = this.column;
-        for (const one of batch) {
-          const wanted = new Set(one.values);
-          one.resolve(rows.filter((row) => wanted.has(row[column])));
-        }
-      },
-      (error: unknown) => {
-        for (const one of batch) one.reject(error);
-      },
-    );
+    return answers;
   }
 
   private async readNow(values: readonly unknown[], params: readonly unknown[]): Promise<E[]> {

@@ -1,3 +1,4 @@
+import { TurnBatch } from '../../core/db/turn-batch';
 import type { Clock } from '../../core/clock';
 import { AppError } from '../../core/errors';
 import type { Live } from '../../core/live';
@@ -62,8 +63,21 @@ export class UsageService {
     );
   }
 
-  /** A request loader's batch: one read per team, grain and range, whatever the number of keys. */
-  async keyRows(requests: readonly KeyRowsRequest[]): Promise<UsageRow[][]> {
+  /**
+   * A request loader's batch, read together with the other requests' of this turn of the event
+   * loop (TurnBatch): the dashboard's usage was the one statement each request still made alone.
+   */
+  keyRows(requests: readonly KeyRowsRequest[]): Promise<UsageRow[][]> {
+    return Promise.all(requests.map((r) => this.keyRowsOfTurn.load(r)));
+  }
+
+  private readonly keyRowsOfTurn = new TurnBatch<KeyRowsRequest, UsageRow[]>((reads) => {
+    const rows = this.keyRowsNow(reads);
+    return reads.map((_, i) => rows.then((all) => all[i]!));
+  });
+
+  /** One read per team, grain and range, whatever the number of keys. */
+  private async keyRowsNow(requests: readonly KeyRowsRequest[]): Promise<UsageRow[][]> {
     const groups = new Map<string, KeyRowsRequest[]>();
     for (const r of requests) {
       const group = `${r.teamId}|${r.grain}|${r.from}|${r.to}`;

@@ -1,0 +1,29 @@
+import { TurnBatch } from './turn-batch';
+
+describe('TurnBatch', () => {
+  it('answers the reads of one turn with one run, each with its own answer', async () => {
+    const runs: number[][] = [];
+    const batch = new TurnBatch<number, string>((reads) => {
+      runs.push(reads);
+      return reads.map((n) =>
+        n < 0 ? Promise.reject(new Error(`bad ${n}`)) : Promise.resolve(`#${n}`),
+      );
+    });
+    const first = await Promise.allSettled([batch.load(1), batch.load(-2), batch.load(3)]);
+    expect(runs).toEqual([[1, -2, 3]]);
+    expect(
+      first.map((r) => (r.status === 'fulfilled' ? r.value : (r.reason as Error).message)),
+    ).toEqual(['#1', 'bad -2', '#3']);
+    // A later turn is a run of its own.
+    expect(await batch.load(4)).toBe('#4');
+    expect(runs).toEqual([[1, -2, 3], [4]]);
+  });
+
+  it('fails every read of the turn when the run itself throws', async () => {
+    const batch = new TurnBatch<number, number>(() => {
+      throw new Error('no statement');
+    });
+    const settled = await Promise.allSettled([batch.load(1), batch.load(2)]);
+    expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
+  });
+});

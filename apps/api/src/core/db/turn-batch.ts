@@ -1,0 +1,34 @@
+/**
+ * Reads asked for in one turn of the event loop, by any requests, answered together at the turn's
+ * end (setImmediate): `run` gets them all and gives one answer per read. For the reads nearly
+ * every request makes (its team, its membership, the dashboard's lists and usage): under load one
+ * statement then serves several requests, where each request's own DataLoader batches only its
+ * own reads. Each read is still made after it was asked for, so it sees every write before it.
+ */
+export class TurnBatch<Q, A> {
+  private waiting: Array<{ read: Q; resolve: (answer: A) => void; reject: (e: unknown) => void }> =
+    [];
+
+  /** `run` answers each read by its own promise, so a failed statement fails only its reads. */
+  constructor(private readonly run: (reads: Q[]) => Array<Promise<A>>) {}
+
+  load(read: Q): Promise<A> {
+    return new Promise<A>((resolve, reject) => {
+      if (this.waiting.length === 0) setImmediate(() => this.answer());
+      this.waiting.push({ read, resolve, reject });
+    });
+  }
+
+  private answer(): void {
+    const batch = this.waiting;
+    this.waiting = [];
+    let answers: Array<Promise<A>>;
+    try {
+      answers = this.run(batch.map((w) => w.read));
+    } catch (error) {
+      for (const w of batch) w.reject(error);
+      return;
+    }
+    batch.forEach((w, i) => void answers[i]!.then(w.resolve, w.reject));
+  }
+}
