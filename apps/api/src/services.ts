@@ -1,3 +1,4 @@
+import { sharesTurns } from './core/db/turn-batch';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { Database } from './core/db/database';
@@ -106,7 +107,14 @@ export function createServices(infra: Infrastructure): Services {
     authenticator: apiKeyAuth,
     gatewayUrl: config.gatewayPublicUrl,
   });
-  const usage = new UsageService({ store: usageStore, access, apiKeys, live, clock });
+  const usage = new UsageService({
+    store: usageStore,
+    access,
+    apiKeys,
+    live,
+    clock,
+    shareReads: sharesTurns(db.dataSource),
+  });
   const usageAlerts = new UsageAlertsService({ db, clock, audit, access });
   const jobs = createScheduler({
     db,

@@ -1,5 +1,5 @@
 import type { DataSource, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
-import { TurnBatch } from './turn-batch';
+import { sharesTurns, TurnBatch } from './turn-batch';
 
 /**
  * Whole rows of one entity by the values of one column (`WHERE <column> IN (…)`, plus a fixed
@@ -38,6 +38,7 @@ export interface RowsByOptions {
    * Reads with the same `params` made in one turn of the event loop, by any requests, share one
    * statement (their lists joined, at most MAX_LIST values a statement); each gets its own rows.
    * For the reads every request makes: under load one statement then serves several requests.
+   * Only where statements are round trips (turn-batch.ts sharesTurns: not on SQLite).
    */
   coalesce?: boolean;
 }
@@ -60,7 +61,7 @@ export class RowsBy<E extends ObjectLiteral> {
   private readonly order: NonNullable<RowsByOptions['order']>;
   private readonly coalesce: boolean;
   /** Coalesced reads of this turn. */
-  private readonly turn = new TurnBatch<Read, E[]>((reads) => this.readTogether(reads));
+  private readonly turn: TurnBatch<Read, E[]>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -72,6 +73,7 @@ export class RowsBy<E extends ObjectLiteral> {
     this.join = options.join;
     this.order = options.order ?? [];
     this.coalesce = options.coalesce ?? false;
+    this.turn = new TurnBatch((reads) => this.readTogether(reads), sharesTurns(dataSource));
   }
 
   read(values: readonly unknown[], params: readonly unknown[] = []): Promise<E[]> {

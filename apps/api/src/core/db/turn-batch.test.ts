@@ -26,4 +26,20 @@ describe('TurnBatch', () => {
     const settled = await Promise.allSettled([batch.load(1), batch.load(2)]);
     expect(settled.map((s) => s.status)).toEqual(['rejected', 'rejected']);
   });
+
+  it('runs each read at once and alone when not shared (an embedded database)', async () => {
+    const runs: number[][] = [];
+    const batch = new TurnBatch<number, number>((reads) => {
+      runs.push(reads);
+      return reads.map((n) => Promise.resolve(n * 2));
+    }, false);
+    const pending = [batch.load(1), batch.load(2)];
+    // Already run, before the turn ends.
+    expect(runs).toEqual([[1], [2]]);
+    expect(await Promise.all(pending)).toEqual([2, 4]);
+    const throwing = new TurnBatch<number, number>(() => {
+      throw new Error('no statement');
+    }, false);
+    await expect(throwing.load(1)).rejects.toThrow('no statement');
+  });
 });

@@ -23,8 +23,15 @@ export class UsageService {
       apiKeys: ApiKeysService;
       live: Live;
       clock: Clock;
+      /** Whether requests of one turn share their usage reads (turn-batch.ts sharesTurns). */
+      shareReads: boolean;
     },
-  ) {}
+  ) {
+    this.keyRowsOfTurn = new TurnBatch<KeyRowsRequest, UsageRow[]>((reads) => {
+      const rows = this.keyRowsNow(reads);
+      return reads.map((_, i) => rows.then((all) => all[i]!));
+    }, deps.shareReads);
+  }
 
   async forTeam(
     caller: Caller,
@@ -71,10 +78,7 @@ export class UsageService {
     return Promise.all(requests.map((r) => this.keyRowsOfTurn.load(r)));
   }
 
-  private readonly keyRowsOfTurn = new TurnBatch<KeyRowsRequest, UsageRow[]>((reads) => {
-    const rows = this.keyRowsNow(reads);
-    return reads.map((_, i) => rows.then((all) => all[i]!));
-  });
+  private readonly keyRowsOfTurn: TurnBatch<KeyRowsRequest, UsageRow[]>;
 
   /** One read per team, grain and range, whatever the number of keys. */
   private async keyRowsNow(requests: readonly KeyRowsRequest[]): Promise<UsageRow[][]> {
