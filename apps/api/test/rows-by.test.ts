@@ -102,10 +102,10 @@ it('coalesces the reads of one turn into one statement per params where statemen
     // MySQL/MariaDB: one statement per params; SQLite answers at once, so each read is its own.
     const shared = sharesTurns(ds);
     expect(statements).toHaveLength(shared ? 2 : 4);
-    expect(a1!.map((m) => m.teamId)).toEqual([aTeams[0]]);
+    expect(a1.map((m) => m.teamId)).toEqual([aTeams[0]]);
     // Its own rows, in the statement's order (joinedAt), whatever order it asked in.
-    expect(aBoth!.map((m) => m.teamId)).toEqual(aTeams);
-    expect(bOwn!.map((m) => [m.teamId, m.userId, m.team?.id])).toEqual([[bTeam, b.id, bTeam]]);
+    expect(aBoth.map((m) => m.teamId)).toEqual(aTeams);
+    expect(bOwn.map((m) => [m.teamId, m.userId, m.team?.id])).toEqual([[bTeam, b.id, bTeam]]);
     expect(aAsksB).toEqual([]);
 
     // More values than one statement holds: split, every caller still answered.
