@@ -80,10 +80,10 @@ it('coalesces the reads of one turn into one statement per params where statemen
   const ds = t.portal.dataSource;
   const statements: string[] = [];
   const query = ds.query.bind(ds);
-  const spy = jest.spyOn(ds, 'query').mockImplementation((sql: string, values?: unknown[]) => {
+  const spy = jest.spyOn(ds, 'query').mockImplementation((...args: Parameters<typeof query>) => {
     // RowsBy's own statements (the portal's background work may query meanwhile).
-    if (sql.startsWith('SELECT r.')) statements.push(sql);
-    return query(sql, values);
+    if (args[0].startsWith('SELECT r.')) statements.push(args[0]);
+    return query(...args);
   });
   try {
     const memberships = new RowsBy(ds, Membership, 'teamId', {
