@@ -41,5 +41,9 @@ describe('TurnBatch', () => {
       throw new Error('no statement');
     }, false);
     await expect(throwing.load(1)).rejects.toThrow('no statement');
+    // One caller's several reads still go together.
+    runs.length = 0;
+    expect(await batch.loadAll([3, 4])).toEqual([6, 8]);
+    expect(runs).toEqual([[3, 4]]);
   });
 });

@@ -29,6 +29,14 @@ export class TurnBatch<Q, A> {
     });
   }
 
+  /** Several reads of one caller: with `shared` false, run together at once (one call of `run`). */
+  loadAll(reads: readonly Q[]): Promise<A[]> {
+    if (this.shared) return Promise.all(reads.map((read) => this.load(read)));
+    return new Promise<Array<Promise<A>>>((resolve) => resolve(this.run([...reads]))).then(
+      (answers) => Promise.all(answers),
+    );
+  }
+
   private answer(): void {
     const batch = this.waiting;
     this.waiting = [];

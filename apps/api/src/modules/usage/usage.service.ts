@@ -75,7 +75,7 @@ export class UsageService {
    * loop (TurnBatch): the dashboard's usage was the one statement each request still made alone.
    */
   keyRows(requests: readonly KeyRowsRequest[]): Promise<UsageRow[][]> {
-    return Promise.all(requests.map((r) => this.keyRowsOfTurn.load(r)));
+    return this.keyRowsOfTurn.loadAll(requests);
   }
 
   private readonly keyRowsOfTurn: TurnBatch<KeyRowsRequest, UsageRow[]>;
