@@ -254,7 +254,8 @@ let wallCheckedAt = -Infinity;
  * `Date.now()` at the moment `now` (a performance.now() reading) without calling it: the profile
  * showed a report's two clock readings per request (Date.now() alone ~0.15 µs here). Once a second
  * the offset is compared with Date.now() and moved when they name different milliseconds (the
- * wall clock stepped or the clocks drifted), so `at` stays Date.now()'s millisecond.
+ * wall clock stepped or the clocks drifted), so `at` stays within a millisecond of Date.now()
+ * (between two checks the clocks can drift apart by a fraction of one).
  */
 export function wallClockAt(now: number): number {
   if (now - wallCheckedAt >= 1000) {

@@ -188,13 +188,15 @@ describe('parseVerifyResult', () => {
 });
 
 describe("a report's time", () => {
-  it('is the millisecond Date.now() names, from a performance.now() reading', () => {
+  it('is within a millisecond of what Date.now() names, from a performance.now() reading', () => {
     for (let i = 0; i < 50; i++) {
       const before = Date.now();
       const at = wallClockAt(performance.now());
       const after = Date.now();
-      expect(at).toBeGreaterThanOrEqual(before);
-      expect(at).toBeLessThanOrEqual(after);
+      // The wall and monotonic clocks drift apart a little between the once-a-second checks (CI
+      // once saw `after + 1`): a report's minute is what matters, never its millisecond.
+      expect(at).toBeGreaterThanOrEqual(before - 1);
+      expect(at).toBeLessThanOrEqual(after + 1);
     }
   });
 
