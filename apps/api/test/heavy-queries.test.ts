@@ -27,6 +27,32 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
+/** A graphql-ws client for a person, and the first error code each operation it runs ends with. */
+function wsClient(token: string) {
+  const client = createClient({
+    url: `${t.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    retryAttempts: 0,
+  });
+  const codeOf = (query: string, variables: Record<string, unknown>) =>
+    new Promise<string | undefined>((resolve) => {
+      let code: string | undefined;
+      client.subscribe(
+        { query, variables },
+        {
+          next: (value) => {
+            code ??= (value.errors?.[0]?.extensions as { code?: string } | undefined)?.code;
+          },
+          error: (errors) =>
+            resolve((errors as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code),
+          complete: () => resolve(code),
+        },
+      );
+    });
+  return { codeOf, dispose: () => client.dispose() };
+}
+
 it('refuses heavy queries past the budget with 429 and Retry-After, a second later, while cheap ones go on', async () => {
   const owner = await signUp(t);
   const id = await createTeam(t, owner);
@@ -57,34 +83,12 @@ it('refuses heavy queries past the budget with 429 and Retry-After, a second lat
 it('holds the same budget over graphql-ws, and refuses badly typed variables there as BAD_USER_INPUT', async () => {
   const owner = await signUp(t);
   const id = await createTeam(t, owner);
-  const client = createClient({
-    url: `${t.url.replace('http', 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${owner.token}` },
-    retryAttempts: 0,
-  });
-  const run = (query: string, variables: Record<string, unknown>) =>
-    new Promise<{ code?: string }>((resolve) => {
-      let code: string | undefined;
-      client.subscribe(
-        { query, variables },
-        {
-          next: (value) => {
-            code ??= (value.errors?.[0]?.extensions as { code?: string } | undefined)?.code;
-          },
-          error: (errors) =>
-            resolve({
-              code: (errors as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code,
-            }),
-          complete: () => resolve({ code }),
-        },
-      );
-    });
+  const client = wsClient(owner.token);
   try {
     const codes = [];
-    for (let i = 0; i < 4; i++) codes.push((await run(HEAVY, { id })).code);
+    for (let i = 0; i < 4; i++) codes.push(await client.codeOf(HEAVY, { id }));
     expect(codes).toEqual([undefined, undefined, 'RATE_LIMITED', 'RATE_LIMITED']);
-    expect((await run(CHEAP, { id: { not: 'an id' } })).code).toBe('BAD_USER_INPUT');
+    expect(await client.codeOf(CHEAP, { id: { not: 'an id' } })).toBe('BAD_USER_INPUT');
     expect(t.logs.some((line) => line.includes('Variable "$id" got invalid value'))).toBe(false);
   } finally {
     await client.dispose();
@@ -128,30 +132,10 @@ it('counts requests over 16 KB as heavy, however they come: padded, chunked, ove
   // graphql-ws: another person, the same rule.
   const other = await signUp(t);
   const theirs = await createTeam(t, other);
-  const client = createClient({
-    url: `${t.url.replace('http', 'ws')}/graphql`,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${other.token}` },
-    retryAttempts: 0,
-  });
-  const code = () =>
-    new Promise<string | undefined>((resolve) => {
-      let first: string | undefined;
-      client.subscribe(
-        { query: padded, variables: { id: theirs } },
-        {
-          next: (value) => {
-            first ??= (value.errors?.[0]?.extensions as { code?: string } | undefined)?.code;
-          },
-          error: (errors) =>
-            resolve((errors as Array<{ extensions?: { code?: string } }>)[0]?.extensions?.code),
-          complete: () => resolve(first),
-        },
-      );
-    });
+  const client = wsClient(other.token);
   try {
     const codes = [];
-    for (let i = 0; i <= allowed; i++) codes.push(await code());
+    for (let i = 0; i <= allowed; i++) codes.push(await client.codeOf(padded, { id: theirs }));
     expect(codes).toEqual([...Array<undefined>(allowed).fill(undefined), 'RATE_LIMITED']);
   } finally {
     await client.dispose();

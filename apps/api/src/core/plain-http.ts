@@ -70,9 +70,10 @@ export function parseStrictJson(text: string): unknown {
  * after every request that arrived in it was read, rather than each from its own callback. Same
  * answers, a few microseconds later. Under load the answers of one turn go out back to back: the
  * verify profile showed writev at 57 µs a request written one by one against 22 µs in turns (a
- * client waiting for each single answer is woken for each). GraphQL answers do not use it: there
- * it saved about 10 % CPU, but under the hostile-load test a normal request's answer then waited
- * for the attackers' work of the same turn (p99 ratio 2.6-3.1 against 2.2).
+ * client waiting for each single answer is woken for each). GraphQL answers use it too, every
+ * one of them (gate/http.ts, and refusals and errors through gate/respond.ts sendJson): when only
+ * the answers waited, refusals came back sooner, and a client refused in a loop took more of the
+ * portal (the hostile-load test's ratio 2.2-3.1).
  */
 let queued: Array<ServerResponse | (() => void)> = [];
 
