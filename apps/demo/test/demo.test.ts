@@ -14,12 +14,10 @@ import { promisify } from 'node:util';
 const DEMO_MAIN = path.join(__dirname, '..', 'dist', 'demo.js');
 const run = promisify(exec);
 
-function freePort(): Promise<number> {
+/** A port nothing listens on, with its probe still open so the next call cannot get it too. */
+function openProbe(): Promise<Server> {
   return new Promise((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
+    const probe = createServer().listen(0, '127.0.0.1', () => resolve(probe));
   });
 }
 
@@ -48,8 +46,20 @@ function launch(dataDir: string, ports: Record<string, number>): Demo {
   return { child, output: () => output, exited };
 }
 
+/**
+ * Three different free ports. All three probes stay open until each has its port: a probe closed
+ * before the next opens hands the same port back now and then (CI saw gateway = portal).
+ */
 async function freePorts() {
-  return { portal: await freePort(), gateway: await freePort(), upstream: await freePort() };
+  const probes = [await openProbe(), await openProbe(), await openProbe()] as const;
+  const portOf = (probe: Server) => (probe.address() as { port: number }).port;
+  const ports = {
+    portal: portOf(probes[0]),
+    gateway: portOf(probes[1]),
+    upstream: portOf(probes[2]),
+  };
+  await Promise.all(probes.map((probe) => new Promise((resolve) => probe.close(resolve))));
+  return ports;
 }
 
 async function waitFor(demo: Demo, pattern: RegExp, timeoutMs = 90_000): Promise<RegExpExecArray> {
