@@ -10,6 +10,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import { withoutStack } from './document-memory';
 import type { Config } from '../config';
 import type { Principal } from '../core/auth/principal';
 import { looksLikeApiKey } from '../modules/api-keys/key-format';
@@ -95,6 +96,13 @@ export type Admission =
 const badRequest = (message: string, extensions: Record<string, unknown> = {}) =>
   new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT, ...extensions } });
 
+/**
+ * A refusal as the documents cache keeps it: its message and extensions, without a stack (see
+ * document-memory.ts). The document is parsed without locations, so the errors never had any.
+ */
+const kept = (message: string, extensions: Record<string, unknown>) =>
+  withoutStack(() => badRequest(message, extensions));
+
 /** A parsed and validated document, or the errors that refused it: the same for every request that sends it. */
 type Checked =
   | {
@@ -122,7 +130,10 @@ export class Gate {
     maxSize: 16 * 1024 * 1024,
     // An AST's objects take about three times its JSON.
     sizeCalculation: (checked, query) =>
-      query.length + ('document' in checked ? 3 * JSON.stringify(checked.document).length : 256),
+      query.length +
+      ('document' in checked
+        ? 3 * JSON.stringify(checked.document).length
+        : checked.errors.reduce((bytes, e) => bytes + 256 + 2 * e.message.length, 0)),
   });
 
   /** Set once by the portal (GET /metrics); operations of callers without a key get a ticket then. */
@@ -347,14 +358,16 @@ export class Gate {
       document = parse(query, { ...parseOptionsFor(this.config.limits), noLocation: true });
     } catch (error) {
       if (error instanceof GraphQLError)
-        return { errors: [badRequest(error.message, { reason: 'GRAPHQL_PARSE_FAILED' })] };
+        return { errors: [kept(error.message, { reason: 'GRAPHQL_PARSE_FAILED' })] };
       throw error;
     }
     const errors = validateOperation(this.schema, document, this.config.limits, this.hardening);
     if (errors.length === 0) return { document, costs: new Map() };
     return {
       errors: errors.map((e) =>
-        e.extensions.code ? e : badRequest(e.message, { reason: 'GRAPHQL_VALIDATION_FAILED' }),
+        e.extensions.code
+          ? kept(e.message, e.extensions)
+          : kept(e.message, { reason: 'GRAPHQL_VALIDATION_FAILED' }),
       ),
     };
   }

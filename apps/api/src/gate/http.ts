@@ -31,6 +31,7 @@ import {
 import type { Config } from '../config';
 import type { Services } from '../services';
 import { LARGE_REQUEST_BYTES, type Gate, type Ticket } from './gate';
+import { parsedDocumentBytes } from './document-memory';
 import { compiledExecution } from './jit';
 import { credentialsOf, sendError, sendErrors, sendFailure, sendRefusal } from './respond';
 
@@ -80,8 +81,12 @@ export class HttpTransport {
       validationRules: [...gate.rules],
       csrfPrevention: true,
       // Apollo keeps its own parsed copy of each document (30 MiB of JSON by default, several
-      // times that in memory); the gate's cache is the main one, so Apollo's stays small.
-      documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: 4 * 1024 * 1024 }),
+      // times that in memory); the gate's cache is the main one, so Apollo's stays small, counted
+      // by what a document holds rather than by its JSON.
+      documentStore: new InMemoryLRUCache<DocumentNode>({
+        maxSize: 4 * 1024 * 1024,
+        sizeCalculation: parsedDocumentBytes,
+      }),
       allowBatchedHttpRequests: false,
       // main.ts owns SIGTERM/SIGINT and stops everything in order; Apollo must not race it.
       stopOnTerminationSignals: false,
