@@ -6,8 +6,17 @@ import { parsedDocumentBytes, withoutStack } from './document-memory';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-/** The heap each of `count` values made by `make` keeps, in bytes (after full collections). */
+/**
+ * The heap each of `count` values made by `make` keeps, in bytes (after full collections): the
+ * median of three tries, since whatever else the process allocates meanwhile (the test runner's
+ * own work, under CI's parallel workers) lands in one reading now and then.
+ */
 function heapPerItem(count: number, make: (i: number) => unknown): number {
+  const tries = [0, 1, 2].map(() => heapOnce(count, make)).sort((a, b) => a - b);
+  return tries[1]!;
+}
+
+function heapOnce(count: number, make: (i: number) => unknown): number {
   gc();
   const before = process.memoryUsage().heapUsed;
   const kept = Array.from({ length: count }, (_, i) => make(i));
@@ -30,7 +39,7 @@ describe('parsedDocumentBytes: what a document parsed with locations holds', () 
     // Each copy its own text (a flat string, as a request body is), parsed on its own; after a
     // round unmeasured (the parser's first runs allocate for themselves).
     const copy = (i: number) => parse(`${text}\n# ${i}`.split('').join(''));
-    heapPerItem(20, copy);
+    heapOnce(20, copy);
     const measured = heapPerItem(100, copy);
     const estimated = parsedDocumentBytes(parse(text));
     console.log(`${Math.round(measured)} B measured, ${estimated} B estimated`);
@@ -72,6 +81,6 @@ describe('withoutStack: an error kept for long keeps nothing of where it was mad
       `heap per kept error: ${Math.round(withFrames)} B with its stack, ${Math.round(without)} B without`,
     );
     expect(withFrames).toBeGreaterThan(50_000);
-    expect(without).toBeLessThan(2_000);
+    expect(without).toBeLessThan(withFrames / 20);
   });
 });
