@@ -1,8 +1,9 @@
 import type { DocumentNode } from 'graphql';
 
 /**
- * What the caches of documents (the gate's, Apollo's, the compiled operations') hold in memory,
- * estimated from what each entry keeps, so that their bounds are bounds on memory. The fuzz run's
+ * The caches of documents (the gate's in gate.ts, Apollo's store in http.ts, the compiled
+ * operations in jit.ts) are bounded by an estimate of the memory each entry holds, so that their
+ * bounds are bounds on memory; what takes more than one line to estimate lives here. The fuzz run's
  * heap snapshot (4,000 documents, the portal's heap capped at 128 MB) found them holding
  * 44 + 17 + 16 MB where they counted 16 + 4 + (200 documents), and the portal out of memory.
  */

@@ -365,9 +365,7 @@ export class Gate {
     if (errors.length === 0) return { document, costs: new Map() };
     return {
       errors: errors.map((e) =>
-        e.extensions.code
-          ? kept(e.message, e.extensions)
-          : kept(e.message, { reason: 'GRAPHQL_VALIDATION_FAILED' }),
+        kept(e.message, e.extensions.code ? e.extensions : { reason: 'GRAPHQL_VALIDATION_FAILED' }),
       ),
     };
   }
