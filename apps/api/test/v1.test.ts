@@ -405,6 +405,45 @@ describe('POST /v1/usage', () => {
     });
   });
 
+  it('counts runs of equal events as one request each, and refuses each event of a run on its own', async () => {
+    // A service's batch repeats its events (the SDK sends one key, status, latency and
+    // millisecond many times): the portal checks a run once; every event still counts alone.
+    const key = await newKey();
+    const at = t.clock.now().getTime();
+    const ok = { keyId: key.keyId, status: 200, latencyMs: 5, at };
+    const failed = { keyId: key.keyId, status: 503, latencyMs: 7 };
+    const unknown = { keyId: '00000000-0000-4000-8000-000000000000', status: 200 };
+    const res = await report([
+      ok,
+      ok,
+      ok,
+      { ...ok, colour: 'blue' },
+      ok,
+      ok,
+      unknown,
+      unknown,
+      unknown,
+      failed,
+      failed,
+      { ...failed, latencyMs: '7' },
+      failed,
+    ]);
+    expect(res.status).toBe(200);
+    expect(res.body.accepted).toBe(8);
+    expect(res.body.rejected.map((r) => r.index)).toEqual([3, 6, 7, 8, 11]);
+    expect(res.body.rejected[0]!.reason).toMatch(/unknown field "colour"/i);
+    expect(res.body.rejected[1]!.reason).toMatch(/no key/i);
+    expect(res.body.rejected[4]!.reason).toMatch(/latencyMs/);
+    const usage = await statusCounts(key);
+    expect(usage).toEqual({
+      totalRequests: 8,
+      statusCodes: [
+        { status: 200, count: 5 },
+        { status: 503, count: 3 },
+      ],
+    });
+  });
+
   it("rejects the events of a deleted team's keys", async () => {
     const key = await newKey();
     await t.gql(`mutation($id: ID!) { deleteTeam(id: $id) }`, { id: key.teamId }, key.owner.token);

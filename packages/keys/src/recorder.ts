@@ -102,19 +102,22 @@ export class UsageRecorder {
     await this.flush();
   }
 
-  /** Counts one request; written with the next flush (at most a second later). */
-  record(request: KeyedRequest): void {
+  /**
+   * Counts one request, or `times` identical ones (a reported batch's repeated events: one cell
+   * look-up for the lot); written with the next flush (at most a second later).
+   */
+  record(request: KeyedRequest, times = 1): void {
     const minute = Math.floor((request.at ?? this.options.clock.now()).getTime() / 60_000);
     const key = `${request.apiKeyId}|${minute}|${request.status}`;
     const cell = this.pending.get(key);
-    const errors = request.failed ? 1 : 0;
-    const latency = Math.round(request.latencyMs);
+    const errors = request.failed ? times : 0;
+    const latency = Math.round(request.latencyMs) * times;
     if (cell) {
-      cell.requests += 1;
+      cell.requests += times;
       cell.errors += errors;
       cell.latencyMs += latency;
     } else if (this.pending.size >= this.maxPendingCells) {
-      this.drop(1);
+      this.drop(times);
       return;
     } else {
       this.pending.set(key, {
@@ -122,12 +125,12 @@ export class UsageRecorder {
         teamId: request.teamId,
         minute,
         status: request.status,
-        requests: 1,
+        requests: times,
         errors,
         latencyMs: latency,
       });
     }
-    this.unwritten.set(request.apiKeyId, (this.unwritten.get(request.apiKeyId) ?? 0) + 1);
+    this.unwritten.set(request.apiKeyId, (this.unwritten.get(request.apiKeyId) ?? 0) + times);
   }
 
   /** Requests of this key counted in this process but not yet in the store. */

@@ -198,6 +198,29 @@ describe('KeyVerifier', () => {
     });
   });
 
+  it('counts n identical requests at once as n requests: their errors and latencies too', async () => {
+    const { recorder } = build();
+    const key = insertKey();
+    const at = clock.now();
+    const request = { apiKeyId: key.id, teamId: key.teamId, latencyMs: 7, at };
+    recorder.record({ ...request, status: 200, failed: false }, 5);
+    recorder.record({ ...request, status: 200, failed: false });
+    recorder.record({ ...request, status: 503, failed: true }, 3);
+    expect(recorder.unwrittenFor(key.id)).toBe(9);
+    await recorder.flush();
+    expect(
+      db
+        .prepare(
+          'SELECT status, requests, errors, latencyMs FROM usage_minutes WHERE apiKeyId = ? ORDER BY status',
+        )
+        .all(key.id),
+    ).toEqual([
+      { status: 200, requests: 6, errors: 0, latencyMs: 42 },
+      { status: 503, requests: 3, errors: 3, latencyMs: 21 },
+    ]);
+    expect(recorder.unwrittenFor(key.id)).toBe(0);
+  });
+
   it('counts requests into both rollups in one batch and sends one tick per key', async () => {
     const ticks: UsageDelta[] = [];
     const { verifier, recorder } = build(ticks);

@@ -74,8 +74,21 @@ export const USAGE_MAX_SKEW_MS = 5 * 60 * 1000;
 const MAX_LATENCY_MS = 60 * 60 * 1000;
 const EVENT_FIELDS = new Set(['keyId', 'status', 'latencyMs', 'at']);
 
+/**
+ * Events `index` to `index + count - 1` of the body, all the same event. A service reporting its
+ * requests sends runs of equal events (the SDK's one key, status, latency and millisecond): each
+ * run is checked, looked up and counted once, and still counts as `count` requests.
+ */
+export interface UsageRun {
+  index: number;
+  count: number;
+  event: UsageEvent;
+}
+
 export interface UsageBatch {
-  events: Array<{ index: number; event: UsageEvent }>;
+  runs: UsageRun[];
+  /** The keys of the runs, each once. */
+  keyIds: string[];
   /** Events refused for their own content; the rest of the batch still counts. */
   rejected: Array<{ index: number; reason: string }>;
 }
@@ -89,18 +102,51 @@ export function parseUsageEvents(body: unknown, now: Date): Parsed<UsageBatch> {
     };
   if (Object.keys(body).length !== 1)
     return { ok: false, message: 'Send only "events" in the body.' };
-  if (body.events.length > MAX_USAGE_EVENTS)
+  const events: unknown[] = body.events;
+  if (events.length > MAX_USAGE_EVENTS)
     return {
       ok: false,
-      message: `Send at most ${MAX_USAGE_EVENTS} events per request (this one has ${body.events.length}).`,
+      message: `Send at most ${MAX_USAGE_EVENTS} events per request (this one has ${events.length}).`,
     };
-  const batch: UsageBatch = { events: [], rejected: [] };
-  body.events.forEach((raw: unknown, index) => {
+  const batch: UsageBatch = { runs: [], keyIds: [], rejected: [] };
+  const keyIds = new Set<string>();
+  /** The run the previous event joined (undefined after a rejected one) and that event as sent. */
+  let run: UsageRun | undefined;
+  let sent: Record<string, unknown> | undefined;
+  for (let index = 0; index < events.length; index++) {
+    const raw = events[index];
+    if (run !== undefined && sameAs(raw, sent!)) {
+      run.count += 1;
+      continue;
+    }
     const event = parseEvent(raw, now);
-    if (typeof event === 'string') batch.rejected.push({ index, reason: event });
-    else batch.events.push({ index, event });
-  });
+    if (typeof event === 'string') {
+      batch.rejected.push({ index, reason: event });
+      run = undefined;
+      continue;
+    }
+    run = { index, count: 1, event };
+    sent = raw as Record<string, unknown>;
+    batch.runs.push(run);
+    keyIds.add(event.keyId);
+  }
+  batch.keyIds = [...keyIds];
   return { ok: true, value: batch };
+}
+
+/**
+ * Whether `raw` is the accepted event `sent` again: the same four values (JSON's strings and
+ * numbers compare by value) and no other field, so parseEvent would give it the same answer.
+ */
+function sameAs(raw: unknown, sent: Record<string, unknown>): boolean {
+  return (
+    isObject(raw) &&
+    raw.keyId === sent.keyId &&
+    raw.status === sent.status &&
+    raw.latencyMs === sent.latencyMs &&
+    raw.at === sent.at &&
+    unknownFields(raw, EVENT_FIELDS) === undefined
+  );
 }
 
 /** The event, or why it is rejected. */

@@ -205,17 +205,18 @@ export function answerUsage(
 ): V1Answer | Promise<V1Answer> {
   const parsed = parseUsageEvents(raw, now);
   if (!parsed.ok) return answered(400, error('BAD_USER_INPUT', parsed.message));
-  const { events, rejected } = parsed.value;
-  return services.apiKeyAuth.teamsOf(events.map(({ event }) => event.keyId)).then((teams) => {
+  const { runs, keyIds, rejected } = parsed.value;
+  return services.apiKeyAuth.teamsOf(keyIds).then((teams) => {
     let accepted = 0;
-    for (const { index, event } of events) {
+    for (const { index, count, event } of runs) {
       const teamId = teams.get(event.keyId);
       if (!teamId) {
-        rejected.push({ index, reason: 'No key with this id belongs to a team.' });
+        for (let i = index; i < index + count; i++)
+          rejected.push({ index: i, reason: 'No key with this id belongs to a team.' });
         continue;
       }
-      record(services, teamId, event);
-      accepted += 1;
+      record(services, teamId, event, count);
+      accepted += count;
     }
     rejected.sort((a, b) => a.index - b.index);
     return answered(200, { accepted, rejected });
@@ -230,15 +231,19 @@ function usage({ services, clock }: V1Deps): RequestHandler {
   };
 }
 
-function record(services: Services, teamId: string, event: UsageEvent): void {
-  services.usageRecorder.record({
-    apiKeyId: event.keyId,
-    teamId,
-    status: event.status,
-    failed: event.status >= 400,
-    latencyMs: event.latencyMs ?? 0,
-    ...(event.at ? { at: event.at } : {}),
-  });
+/** `times` requests of one reported event. */
+function record(services: Services, teamId: string, event: UsageEvent, times: number): void {
+  services.usageRecorder.record(
+    {
+      apiKeyId: event.keyId,
+      teamId,
+      status: event.status,
+      failed: event.status >= 400,
+      latencyMs: event.latencyMs ?? 0,
+      ...(event.at ? { at: event.at } : {}),
+    },
+    times,
+  );
 }
 
 export const error = (code: string, message: string) => ({ error: { code, message } });
