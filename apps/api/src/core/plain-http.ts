@@ -21,8 +21,10 @@ export function plainJson(req: IncomingMessage, limit: number): boolean {
   return Number.isInteger(length) && length > 0 && length <= limit;
 }
 
-/** The whole body as UTF-8 text (its length is known and small). */
-export function readBody(req: IncomingMessage, done: (text: string) => void): void {
+const EMPTY = Buffer.alloc(0);
+
+/** The whole body (its length is known and small); parseStrictJson(body.toString()) reads it. */
+export function readBody(req: IncomingMessage, done: (body: Buffer) => void): void {
   let first: Buffer | undefined;
   let more: Buffer[] | undefined;
   req.on('data', (chunk: Buffer) => {
@@ -31,7 +33,7 @@ export function readBody(req: IncomingMessage, done: (text: string) => void): vo
   });
   req.on('end', () => {
     const body = more ? Buffer.concat(more) : first;
-    done(body === undefined ? '' : body.toString('utf8'));
+    done(body ?? EMPTY);
   });
   // A client that leaves mid-body: nothing to answer.
   req.on('error', () => {});

@@ -169,8 +169,8 @@ export class HttpTransport {
       this.enter(req, res, ip, startedAt)
         .then((admitted) => {
           if (!admitted) return;
-          readBody(req, (text) => {
-            const body = parseStrictJson(text);
+          readBody(req, (raw) => {
+            const body = parseStrictJson(raw.toString('utf8'));
             if (body === INVALID)
               return sendError(
                 res,

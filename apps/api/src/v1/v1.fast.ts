@@ -20,6 +20,7 @@ import {
   type V1Answer,
   type V1Deps,
 } from './v1.routes';
+import { parseUsageBody } from './v1.inputs';
 
 /**
  * `POST /v1/keys/verify` and `POST /v1/usage` answered by a plain node:http listener in front of
@@ -57,8 +58,9 @@ export function v1FastPath(deps: V1Deps, next: RequestListener): RequestListener
     )
       return next(req, res);
     const startedAt = performance.now();
-    readBody(req, (text) => {
-      const raw = parseStrictJson(text);
+    readBody(req, (body) => {
+      const raw =
+        endpoint === USAGE ? parseUsageBody(body) : parseStrictJson(body.toString('utf8'));
       if (raw === INVALID)
         return reply(res, 400, error('BAD_USER_INPUT', 'The request body is not valid JSON.'));
       let answer: V1Answer | Promise<V1Answer>;
