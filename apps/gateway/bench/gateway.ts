@@ -9,7 +9,8 @@
  *
  * On 2 cores the generator and the servers share the CPU, so absolute req/s mean little: every
  * throughput figure is the ratio of two servers measured in the same run, in short alternating
- * rounds (the order rotates each round), and the figure is the median of the per-round ratios.
+ * rounds (a figure's servers back to back, the order rotating each round), and the figure is
+ * the median of the per-round ratios.
  *
  * The portal's database is a fresh SQLite file, or a fresh database on the MariaDB server of
  * DATABASE_URL when it is set. Throughput is measured on a deployment with Redis (REDIS_URL,
@@ -263,6 +264,22 @@ type Variant =
   | 'sdkBare'
   | 'sdk';
 
+/**
+ * The variants each figure compares. Within a round a group's runs follow one another, so the
+ * two sides of a ratio are measured seconds apart, never a whole round apart: this machine's
+ * speed drifts over tens of seconds (the same bare server took 23 µs a request in one minute
+ * and 46 µs in another), and a round of every variant lasts 18 s.
+ */
+const GROUPS: Variant[][] = [
+  ['bareVerifyJson', 'verify', 'verifyLocal'],
+  ['passThrough', 'gateway', 'gatewayLocal', 'upstream'],
+  ['sdkBare', 'sdk'],
+];
+
+/** `list` rotated left by `by`: round i starts with its i-th element. */
+const rotated = <T>(list: T[], by: number): T[] =>
+  list.map((_, j) => list[(by + j) % list.length]!);
+
 /** Revoke → first 401 at a gateway process, per trial (ms from sending the revoke mutation). */
 async function revokeTrials(portal: PortalClient, gateway: string, trials: number) {
   const delays: number[] = [];
@@ -490,8 +507,13 @@ async function main() {
     const cpu = {} as Record<Variant, Partial<Record<Meter | 'loadGenerator', number>>>;
     const requests = {} as Record<Variant, number>;
     const rounds: Record<Variant, number>[] = [];
+    const groups = GROUPS.map((g) => g.filter((v) => variants.includes(v))).filter(
+      (g) => g.length > 0,
+    );
     for (let i = 0; i < ROUNDS; i++) {
-      const order = variants.map((_, j) => variants[(i + j) % variants.length]!);
+      // The groups' order rotates, and so does the order within each: no variant always runs
+      // first, or right after the same other one.
+      const order = rotated(groups, i).flatMap((g) => rotated(g, i));
       const r = {} as Record<Variant, number>;
       for (const v of order) {
         const names: Meter[] = [...measuredBy[v], 'loadGenerator'];
