@@ -76,6 +76,14 @@ function insertKey(
   return { id, teamId, secret };
 }
 
+/** A key's per-minute rollup rows, by status. */
+const minuteRows = (keyId: string) =>
+  db
+    .prepare(
+      'SELECT status, requests, errors, latencyMs FROM usage_minutes WHERE apiKeyId = ? ORDER BY status',
+    )
+    .all(keyId);
+
 function build(ticks: UsageDelta[] = []) {
   const writer = new SqlUsageWriter(sql);
   const recorder = new UsageRecorder({
@@ -208,13 +216,7 @@ describe('KeyVerifier', () => {
     recorder.record({ ...request, status: 503, failed: true }, 3);
     expect(recorder.unwrittenFor(key.id)).toBe(9);
     await recorder.flush();
-    expect(
-      db
-        .prepare(
-          'SELECT status, requests, errors, latencyMs FROM usage_minutes WHERE apiKeyId = ? ORDER BY status',
-        )
-        .all(key.id),
-    ).toEqual([
+    expect(minuteRows(key.id)).toEqual([
       { status: 200, requests: 6, errors: 0, latencyMs: 42 },
       { status: 503, requests: 3, errors: 3, latencyMs: 21 },
     ]);
@@ -231,13 +233,7 @@ describe('KeyVerifier', () => {
     verifier.count(outcome.key, 200, 8);
     verifier.count(outcome.key, 502, 30);
     await recorder.flush();
-    expect(
-      db
-        .prepare(
-          'SELECT status, requests, errors, latencyMs FROM usage_minutes WHERE apiKeyId = ? ORDER BY status',
-        )
-        .all(key.id),
-    ).toEqual([
+    expect(minuteRows(key.id)).toEqual([
       { status: 200, requests: 2, errors: 0, latencyMs: 20 },
       { status: 502, requests: 1, errors: 1, latencyMs: 30 },
     ]);
