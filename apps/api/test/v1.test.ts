@@ -298,6 +298,30 @@ describe('the fast path and the Express routes', () => {
       });
   });
 
+  it('counts a reported batch the same on either path, runs of equal events and refusals alike', async () => {
+    // The fast path reads the body's runs of equal events as one shared object each
+    // (parseUsageBody); the Express route gets body-parser's separate objects.
+    const key = await newKey();
+    const ok = { keyId: key.keyId, status: 200, latencyMs: 3 };
+    const body = JSON.stringify({
+      events: [ok, ok, ok, { ...ok, colour: 'blue' }, ok, { ...ok, status: 404 }],
+    });
+    const answers = [];
+    for (const path of ['/v1/usage', '/v1/usage?from=test']) {
+      const res = await raw(path, body, { 'content-type': 'application/json' });
+      answers.push({ status: res.status, body: await res.json() });
+    }
+    expect(answers[1]).toEqual(answers[0]);
+    expect(answers[0]).toEqual({
+      status: 200,
+      body: { accepted: 5, rejected: [{ index: 3, reason: expect.stringMatching(/colour/) }] },
+    });
+    expect((await statusCounts(key)).statusCodes).toEqual([
+      { status: 200, count: 8 },
+      { status: 404, count: 2 },
+    ]);
+  });
+
   it('answers 400 for JSON that is not an object or array, 415 for another charset, 405 for another method', async () => {
     for (const body of ['"a string"', '  42', '{"key": ', ' '])
       expect(

@@ -109,7 +109,8 @@ export function parseUsageEvents(body: unknown, now: Date): Parsed<UsageBatch> {
       ok: false,
       message: `Send at most ${MAX_USAGE_EVENTS} events per request (this one has ${events.length}).`,
     };
-  const batch: UsageBatch = { runs: [], keyIds: [], rejected: [] };
+  const runs: UsageRun[] = [];
+  const rejected: UsageBatch['rejected'] = [];
   const keyIds = new Set<string>();
   /** The run the previous event joined (undefined after a rejected one) and that event as sent. */
   let run: UsageRun | undefined;
@@ -122,17 +123,16 @@ export function parseUsageEvents(body: unknown, now: Date): Parsed<UsageBatch> {
     }
     const event = parseEvent(raw, now);
     if (typeof event === 'string') {
-      batch.rejected.push({ index, reason: event });
+      rejected.push({ index, reason: event });
       run = undefined;
       continue;
     }
     run = { index, count: 1, event };
     sent = raw as Record<string, unknown>;
-    batch.runs.push(run);
+    runs.push(run);
     keyIds.add(event.keyId);
   }
-  batch.keyIds = [...keyIds];
-  return { ok: true, value: batch };
+  return { ok: true, value: { runs, keyIds: [...keyIds], rejected } };
 }
 
 const HEAD = Buffer.from('{"events":[');
