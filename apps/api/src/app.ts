@@ -207,6 +207,7 @@ export async function createPortal(config: Config, options: PortalOptions = {}):
           poller?.stop();
           services.foreignTicks?.stop();
           await services.usageRecorder.stop();
+          await services.keyLimits.close();
           await closeAll();
         })();
         return stopping;

@@ -112,6 +112,7 @@ export async function createKeyCheck(config: GatewayConfig, logger: Logger): Pro
       await verifier.stop();
       await refusals.stop();
       await recorder.stop();
+      await limits.close();
       await Promise.all([
         redis?.quit().catch(() => redis.disconnect()),
         subscriber?.quit().catch(() => subscriber.disconnect()),

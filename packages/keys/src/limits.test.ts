@@ -62,4 +62,126 @@ describe.each(stores)('KeyLimits %s', (_name, connect) => {
     const later = await Promise.all(Array.from({ length: 3 }, () => limits.check(key)));
     expect(later.map((v) => v.allowed)).toEqual([false, false, false]);
   });
+
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("counts a busy key's requests in order, one per turn of the event loop, up to exactly its limit", async () => {
+    const limits = limitsFor();
+    const key = { id: 'busy-key', rateLimitPerMinute: 30, monthlyRequestLimit: 1000 };
+    const verdicts: Array<Promise<LimitVerdict>> = [];
+    // One request per turn of the event loop, as a busy gateway sees them.
+    for (let i = 0; i < 40; i++) {
+      verdicts.push(limits.check(key));
+      await turn();
+    }
+    const all = await Promise.all(verdicts);
+    expect(all.filter((v) => v.allowed)).toHaveLength(30);
+    const left = all.map((v) => v.perMinute!.remaining);
+    expect(left).toEqual([
+      ...Array.from({ length: 30 }, (_, i) => 29 - i),
+      ...Array<number>(10).fill(0),
+    ]);
+    expect(all.map((v) => v.monthly!.remaining)).toEqual(
+      Array.from({ length: 40 }, (_, i) => 999 - i),
+    );
+  });
+});
+
+/** With Redis only: what the processes sharing it see of each other. */
+(redisUrl ? describe : describe.skip)('KeyLimits with a busy key in Redis', () => {
+  let redis: Redis | undefined;
+  beforeAll(async () => {
+    redis = new Redis(redisUrl!);
+    await redis.ping();
+  });
+  afterAll(async () => {
+    await redis?.quit();
+  });
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('answers a busy key far from its limits at once, and counts those requests in Redis with its next take', async () => {
+    const prefix = `pp-limits-test-${randomBytes(4).toString('hex')}:`;
+    const limits = new KeyLimits({
+      redis,
+      prefix,
+      clock: systemClock,
+      store: { requestsSince: () => Promise.resolve(0) },
+      recorder: { unwrittenFor: () => 0 },
+    });
+    const key = { id: 'fast-key', rateLimitPerMinute: 100, monthlyRequestLimit: null };
+    // The first request waits for Redis: nothing is known of the key yet.
+    const first = limits.checkNow(key);
+    expect(first).toBeInstanceOf(Promise);
+    expect((await first).perMinute!.remaining).toBe(99);
+    const answers: Array<LimitVerdict | Promise<LimitVerdict>> = [];
+    for (let i = 0; i < 95; i++) {
+      answers.push(limits.checkNow(key));
+      await turn();
+    }
+    // At once while a tenth of the window is left (a tenth of what is left between two takes);
+    // past it, each waits for Redis. In order, each with its own place.
+    const atOnce = answers.filter((a) => !(a instanceof Promise)) as LimitVerdict[];
+    // How many depends on the machine's speed (the budget follows the key's rate here).
+    expect(atOnce.length).toBeGreaterThan(0);
+    expect(atOnce.every((v) => v.perMinute!.remaining >= 10)).toBe(true);
+    const all = await Promise.all(answers.map((a) => Promise.resolve(a)));
+    expect(all.map((v) => v.perMinute!.remaining)).toEqual(
+      Array.from({ length: 95 }, (_, i) => 98 - i),
+    );
+    expect(all.at(-1)!.perMinute!.remaining).toBe(4);
+    // Every request, answered at once or not, is in Redis's counter.
+    expect(await redis!.get(`${prefix}key-minute:fast-key`)).toBe('96');
+  });
+
+  it('sends the counts that passed at once when it closes', async () => {
+    const prefix = `pp-limits-test-${randomBytes(4).toString('hex')}:`;
+    const limits = new KeyLimits({
+      redis,
+      prefix,
+      clock: systemClock,
+      store: { requestsSince: () => Promise.resolve(0) },
+      recorder: { unwrittenFor: () => 0 },
+    });
+    const key = { id: 'closing-key', rateLimitPerMinute: 10_000, monthlyRequestLimit: null };
+    const answers: Array<LimitVerdict | Promise<LimitVerdict>> = [];
+    for (let i = 0; i < 51; i++) {
+      answers.push(limits.checkNow(key));
+      await turn();
+    }
+    // At once: the counts that passed at once are sent, and the takes waited for.
+    await limits.close();
+    expect(await redis!.get(`${prefix}key-minute:closing-key`)).toBe('51');
+    const all = await Promise.all(answers.map((a) => Promise.resolve(a)));
+    expect(all.every((v) => v.allowed)).toBe(true);
+  });
+
+  it('lets two processes that share a busy key pass its limit by a few requests at most', async () => {
+    const prefix = `pp-limits-test-${randomBytes(4).toString('hex')}:`;
+    const other = new Redis(redisUrl!);
+    await other.ping();
+    const processes = [redis!, other].map(
+      (client) =>
+        new KeyLimits({
+          redis: client,
+          prefix,
+          clock: systemClock,
+          store: { requestsSince: () => Promise.resolve(0) },
+          recorder: { unwrittenFor: () => 0 },
+        }),
+    );
+    const key = { id: 'shared-key', rateLimitPerMinute: 200, monthlyRequestLimit: null };
+    const verdicts: Array<Promise<LimitVerdict>> = [];
+    for (let i = 0; i < 300; i++) {
+      verdicts.push(processes[i % 2]!.check(key));
+      if (i % 3 === 0) await turn();
+    }
+    const all = await Promise.all(verdicts);
+    await other.quit();
+    // Each sees the other's latest counts a sync late: together they may pass the limit by what
+    // the other passed at once meanwhile (its budget: a tenth of what was left, at most).
+    const allowed = all.filter((v) => v.allowed).length;
+    expect(allowed).toBeGreaterThanOrEqual(200);
+    expect(allowed).toBeLessThanOrEqual(220);
+    expect(await redis!.get(`${prefix}key-minute:shared-key`)).toBe('300');
+  });
 });

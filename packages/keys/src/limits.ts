@@ -33,13 +33,46 @@ export interface LimitVerdict {
   retryAfterSeconds?: number;
 }
 
-/** With Redis: the requests of one key in one turn of the event loop, checked together. */
+/** With Redis: requests of one key checked together (see enqueue). */
 interface Batch {
   key: LimitedKey;
   month: string | undefined;
   now: Date;
   waiters: Array<{ resolve(verdict: LimitVerdict): void; reject(error: unknown): void }>;
 }
+
+/**
+ * With Redis: a key's windows as the last take in Redis answered (the counters after it), and the
+ * requests this process has counted since: sent in the take in flight, or not sent yet.
+ */
+interface Standing {
+  monthUsed: number | undefined;
+  minuteUsed: number | undefined;
+  /** Date.now() at which the minute's window ends. */
+  minuteEndsAt: number;
+  /** Date.now() of the answer. */
+  at: number;
+  inFlight: number;
+  unsent: number;
+  /**
+   * How many may pass at once until the next answer: a tenth of what it left, and about two
+   * syncs' worth (2 × SYNC_MS) of this process's requests to the key at their latest rate.
+   */
+  budget: number;
+  /** Passed at once since the answer. */
+  passed: number;
+  /** Requests since the answer, passed at once or not. */
+  seen: number;
+}
+
+/** A standing older than this (ms) is not trusted: other processes may have counted since. */
+const FRESH_MS = 200;
+
+/** How long counts that passed at once may wait before they are sent to Redis (one take per key). */
+const SYNC_MS = 20;
+
+/** How much of a window must be left, after a request, for it to pass without waiting for Redis. */
+const headroom = (left: number) => Math.max(0, Math.floor(left / 10));
 
 /** KEYS: the windows' counters; ARGV: points, then each window's TTL in seconds. */
 const TAKE_WINDOWS = `local out = {}
@@ -120,8 +153,15 @@ export class KeyLimits {
   private readonly localMinute = new MemoryWindows(60_000);
   private readonly localMonth = new MemoryWindows(0);
   private readonly seeded = new Set<string>();
-  /** With Redis: requests of one key in the same turn of the event loop, taken in one command per window. */
-  private batches = new Map<string, Batch>();
+  /** With Redis: each key's requests waiting for their take (see enqueue); no waiters: only its unsent counts. */
+  private readonly batches = new Map<string, Batch>();
+  /** Keys (their month or id) with a take in flight. */
+  private readonly inFlight = new Set<string>();
+  private scheduled = false;
+  private syncTimer: NodeJS.Timeout | undefined;
+  /** With Redis: each busy key's windows (see checkNow). */
+  private readonly standings = new Map<string, Standing>();
+  private standingsSweptAt = 0;
   private readonly batched: boolean;
   private readonly monthTtl: number;
 
@@ -182,8 +222,11 @@ export class KeyLimits {
 
   /**
    * The verdict at once when the counters are in this process (no Redis) and the key's month is
-   * already seeded: no promise, no turn of the event loop. A promise otherwise (Redis, or the
-   * first request of a key this month, which reads what the usage store already holds).
+   * already seeded: no promise, no turn of the event loop. A promise otherwise (the first request
+   * of a key this month, which reads what the usage store already holds).
+   *
+   * With Redis, at once too while the key is busy and far from its limits (see fromStanding), and
+   * a promise for the take in Redis otherwise.
    */
   checkNow(key: LimitedKey): LimitVerdict | Promise<LimitVerdict> {
     const now = this.clock.now();
@@ -191,7 +234,11 @@ export class KeyLimits {
       key.monthlyRequestLimit !== null
         ? `${key.id}:${now.getUTCFullYear()}-${now.getUTCMonth() + 1}`
         : undefined;
-    if (this.batched) return this.enqueue(key, now, month);
+    if (this.batched) {
+      if (month === undefined && key.rateLimitPerMinute === null)
+        return this.verdict(key, now, undefined, undefined);
+      return this.fromStanding(key, now, month) ?? this.enqueue(key, now, month, true);
+    }
     if (month !== undefined && !this.seeded.has(month)) return this.checkAsync(key, now, month);
     const wall = Date.now();
     const used = month !== undefined ? this.localMonth.take(month, 1, wall).points : undefined;
@@ -220,41 +267,166 @@ export class KeyLimits {
   }
 
   /**
-   * With Redis: the request joins its key's batch for this turn of the event loop. One
-   * setImmediate per turn takes every batch's windows, each window with one command of n points
-   * (both windows' commands share one round trip), and each request gets its own place in the
-   * counts (the counter before them + 1, + 2, …): the same counts and refusals as n commands of
-   * one point. Only the order among simultaneous requests is chosen here, as the network would
-   * have chosen it. A request refused for its monthly quota also takes from its per-minute window.
+   * With Redis: the request joins its key's batch. A batch is taken by one script call for both
+   * windows with n points, and each request gets its own place in the counts (the counter before
+   * them + 1, + 2, …): the same counts and refusals as n commands of one point. Only the order
+   * among simultaneous requests is chosen here, as the network would have chosen it. A request
+   * refused for its monthly quota also takes from its per-minute window.
+   *
+   * A key has at most one take in flight: its batch is sent at the end of the turn (setImmediate)
+   * when none is, or as soon as the one in flight answers. Under load, every request of a key that
+   * arrives during a round trip shares the next one, so a busy key costs one command per round
+   * trip instead of one per turn of the event loop (which, in a gateway, holds about one request).
+   * A request waits at most for the take in flight and its own.
    */
-  private enqueue(key: LimitedKey, now: Date, month: string | undefined): Promise<LimitVerdict> {
+  private enqueue(
+    key: LimitedKey,
+    now: Date,
+    month: string | undefined,
+    wait: true,
+  ): Promise<LimitVerdict>;
+  private enqueue(key: LimitedKey, now: Date, month: string | undefined, wait: false): void;
+  private enqueue(
+    key: LimitedKey,
+    now: Date,
+    month: string | undefined,
+    wait: boolean,
+  ): Promise<LimitVerdict> | void {
     const id = month ?? key.id;
     let batch = this.batches.get(id);
     if (batch === undefined) {
       batch = { key, month, now, waiters: [] };
       this.batches.set(id, batch);
-      if (this.batches.size === 1) setImmediate(this.takeBatches);
+    }
+    if (!wait) {
+      if (!this.inFlight.has(id)) this.syncSoon();
+      return;
+    }
+    if (!this.inFlight.has(id) && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.takeBatches);
     }
     const waiters = batch.waiters;
     return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
   }
 
+  /** Counts that passed at once reach Redis within SYNC_MS: one take per key then, not one per request. */
+  private syncSoon(): void {
+    if (this.syncTimer !== undefined) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      this.takeBatches();
+    }, SYNC_MS);
+    this.syncTimer.unref();
+  }
+
+  /**
+   * With Redis, a busy key far from its limits passes at once, without a take of its own: its
+   * count goes to Redis with the key's next take, at most SYNC_MS later, so a busy key costs one
+   * command per SYNC_MS instead of one per request. What the best gateways do with shared counters
+   * (Kong's rate limiting counts in the node between syncs with its store), bounded here so that
+   * the limit holds:
+   * - the request's place is the last answer's count plus what this process counted since, so
+   *   within one process the counts and refusals are exactly those of one take per request;
+   * - between two answers at most `budget` pass at once: a tenth of what the last one left, and
+   *   about two syncs' worth of the key's requests here; only while a tenth of each window is left and the answer is
+   *   fresh (FRESH_MS). Near a limit every request waits for Redis again, and refusals always come
+   *   from Redis;
+   * - so processes that share a key see each other's latest counts a sync late, and together can
+   *   pass its limit only by what the others passed at once meanwhile: at most each one's budget,
+   *   about two syncs' worth (40 ms) of its requests to the key.
+   */
+  private fromStanding(
+    key: LimitedKey,
+    now: Date,
+    month: string | undefined,
+  ): LimitVerdict | undefined {
+    const id = month ?? key.id;
+    const standing = this.standings.get(id);
+    if (standing === undefined) return undefined;
+    standing.seen++;
+    const wall = Date.now();
+    if (wall - standing.at > FRESH_MS || this.batches.get(id)?.waiters.length) return undefined;
+    if (standing.passed >= standing.budget) return undefined;
+    const place = standing.inFlight + standing.unsent + 1;
+    let usedMonth: number | undefined;
+    if (month !== undefined) {
+      if (standing.monthUsed === undefined) return undefined;
+      usedMonth = standing.monthUsed + place;
+      if (key.monthlyRequestLimit! - usedMonth < headroom(key.monthlyRequestLimit!))
+        return undefined;
+    }
+    let minute: { consumedPoints: number; msBeforeNext: number } | undefined;
+    if (key.rateLimitPerMinute !== null) {
+      if (standing.minuteUsed === undefined || wall >= standing.minuteEndsAt) return undefined;
+      minute = {
+        consumedPoints: standing.minuteUsed + place,
+        msBeforeNext: standing.minuteEndsAt - wall,
+      };
+      if (key.rateLimitPerMinute - minute.consumedPoints < headroom(key.rateLimitPerMinute))
+        return undefined;
+    }
+    standing.unsent++;
+    standing.passed++;
+    this.enqueue(key, now, month, false);
+    return this.verdict(key, now, usedMonth, minute);
+  }
+
+  /**
+   * Sends every batch whose key has no take in flight (the others go when theirs answers), with
+   * the counts that passed at once so far.
+   */
   private readonly takeBatches = (): void => {
-    const batches = this.batches;
-    this.batches = new Map();
-    for (const batch of batches.values()) void this.takeBatch(batch);
+    this.scheduled = false;
+    for (const [id, batch] of this.batches) if (!this.inFlight.has(id)) this.send(id, batch);
   };
 
-  private async takeBatch({ key, month, now, waiters }: Batch): Promise<void> {
+  private send(id: string, batch: Batch): void {
+    this.batches.delete(id);
+    this.inFlight.add(id);
+    void this.takeBatch(id, batch).then(() => {
+      this.inFlight.delete(id);
+      const next = this.batches.get(id);
+      if (next === undefined) return;
+      // Requests waiting go at once; counts that passed at once wait for the next sync.
+      if (next.waiters.length > 0) this.send(id, next);
+      else this.syncSoon();
+    });
+  }
+
+  /**
+   * On shutdown: sends the counts that passed at once and waits for every take in flight, for
+   * 2 s at most (a Redis that does not answer must not hold the shutdown).
+   */
+  async close(): Promise<void> {
+    if (this.syncTimer !== undefined) clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
+    const until = Date.now() + 2000;
+    while ((this.batches.size > 0 || this.inFlight.size > 0) && Date.now() < until) {
+      this.takeBatches();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
+  private async takeBatch(id: string, { key, month, now, waiters }: Batch): Promise<void> {
     const n = waiters.length;
+    // The requests that passed at once (fromStanding) since the last take come first.
+    const standing = this.standings.get(id);
+    const unsent = standing?.unsent ?? 0;
+    if (n + unsent === 0) return;
+    if (standing) {
+      standing.unsent = 0;
+      standing.inFlight = unsent + n;
+    }
     try {
       if (month !== undefined) await this.seed(key.id, month, now);
       const minuteLimited = key.rateLimitPerMinute !== null;
-      const taken = await this.takeInRedis(month, minuteLimited ? key.id : undefined, n);
+      const taken = await this.takeInRedis(month, minuteLimited ? key.id : undefined, unsent + n);
       const used = month !== undefined ? taken[0]! : undefined;
       const minute = minuteLimited
         ? { consumedPoints: taken[taken.length - 2]!, msBeforeNext: taken[taken.length - 1]! }
         : undefined;
+      this.stand(id, standing, key, used, minute);
       for (let i = 0; i < n; i++) {
         const place = i + 1 - n;
         waiters[i]!.resolve(
@@ -272,7 +444,47 @@ export class KeyLimits {
         );
       }
     } catch (error) {
+      if (standing) standing.inFlight = 0;
       for (const waiter of waiters) waiter.reject(error);
+    }
+  }
+
+  /** Keeps what a take answered for fromStanding; forgets keys not seen for a while. */
+  private stand(
+    id: string,
+    standing: Standing | undefined,
+    key: LimitedKey,
+    monthUsed: number | undefined,
+    minute: { consumedPoints: number; msBeforeNext: number } | undefined,
+  ): void {
+    const at = Date.now();
+    const minuteEndsAt = minute === undefined ? 0 : at + minute.msBeforeNext;
+    const minuteUsed = minute?.consumedPoints;
+    // This key's requests per ms here since the last answer (fast or waiting).
+    const rate = standing ? standing.seen / Math.max(1, at - standing.at) : 0;
+    const budget = Math.min(
+      Math.ceil(2 * SYNC_MS * rate) + 1,
+      monthUsed === undefined ? Infinity : headroom(key.monthlyRequestLimit! - monthUsed),
+      minuteUsed === undefined ? Infinity : headroom(key.rateLimitPerMinute! - minuteUsed),
+    );
+    const fresh = {
+      monthUsed,
+      minuteUsed,
+      minuteEndsAt,
+      at,
+      inFlight: 0,
+      budget,
+      passed: 0,
+      seen: 0,
+    };
+    if (standing) Object.assign(standing, fresh);
+    else {
+      if (at - this.standingsSweptAt > 60_000) {
+        this.standingsSweptAt = at;
+        for (const [other, s] of this.standings)
+          if (at - s.at > 60_000 && s.inFlight + s.unsent === 0) this.standings.delete(other);
+      }
+      this.standings.set(id, { ...fresh, unsent: 0 });
     }
   }
 
