@@ -98,16 +98,20 @@ describe.each(stores)('KeyLimits %s', (_name, connect) => {
     await redis?.quit();
   });
   const turn = () => new Promise((resolve) => setImmediate(resolve));
-
-  it('answers a busy key far from its limits at once, and counts those requests in Redis with its next take', async () => {
-    const prefix = `pp-limits-test-${randomBytes(4).toString('hex')}:`;
-    const limits = new KeyLimits({
-      redis,
+  const freshPrefix = () => `pp-limits-test-${randomBytes(4).toString('hex')}:`;
+  /** A process's limits on the shared Redis (each test its own prefix). */
+  const limitsOn = (prefix: string, client = redis!) =>
+    new KeyLimits({
+      redis: client,
       prefix,
       clock: systemClock,
       store: { requestsSince: () => Promise.resolve(0) },
       recorder: { unwrittenFor: () => 0 },
     });
+
+  it('answers a busy key far from its limits at once, and counts those requests in Redis with its next take', async () => {
+    const prefix = freshPrefix();
+    const limits = limitsOn(prefix);
     const key = { id: 'fast-key', rateLimitPerMinute: 100, monthlyRequestLimit: null };
     // The first request waits for Redis: nothing is known of the key yet.
     const first = limits.checkNow(key);
@@ -134,14 +138,8 @@ describe.each(stores)('KeyLimits %s', (_name, connect) => {
   });
 
   it('sends the counts that passed at once when it closes', async () => {
-    const prefix = `pp-limits-test-${randomBytes(4).toString('hex')}:`;
-    const limits = new KeyLimits({
-      redis,
-      prefix,
-      clock: systemClock,
-      store: { requestsSince: () => Promise.resolve(0) },
-      recorder: { unwrittenFor: () => 0 },
-    });
+    const prefix = freshPrefix();
+    const limits = limitsOn(prefix);
     const key = { id: 'closing-key', rateLimitPerMinute: 10_000, monthlyRequestLimit: null };
     const answers: Array<LimitVerdict | Promise<LimitVerdict>> = [];
     for (let i = 0; i < 51; i++) {
@@ -156,19 +154,10 @@ describe.each(stores)('KeyLimits %s', (_name, connect) => {
   });
 
   it('lets two processes that share a busy key pass its limit by a few requests at most', async () => {
-    const prefix = `pp-limits-test-${randomBytes(4).toString('hex')}:`;
+    const prefix = freshPrefix();
     const other = new Redis(redisUrl!);
     await other.ping();
-    const processes = [redis!, other].map(
-      (client) =>
-        new KeyLimits({
-          redis: client,
-          prefix,
-          clock: systemClock,
-          store: { requestsSince: () => Promise.resolve(0) },
-          recorder: { unwrittenFor: () => 0 },
-        }),
-    );
+    const processes = [redis!, other].map((client) => limitsOn(prefix, client));
     const key = { id: 'shared-key', rateLimitPerMinute: 200, monthlyRequestLimit: null };
     const verdicts: Array<Promise<LimitVerdict>> = [];
     for (let i = 0; i < 300; i++) {
@@ -176,6 +165,7 @@ describe.each(stores)('KeyLimits %s', (_name, connect) => {
       if (i % 3 === 0) await turn();
     }
     const all = await Promise.all(verdicts);
+    await Promise.all(processes.map((limits) => limits.close()));
     await other.quit();
     // Each sees the other's latest counts a sync late: together they may pass the limit by what
     // the other passed at once meanwhile (its budget: a tenth of what was left, at most).
