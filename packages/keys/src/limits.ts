@@ -324,8 +324,8 @@ export class KeyLimits {
    * With Redis, a busy key far from its limits passes at once, without a take of its own: its
    * count goes to Redis with the key's next take, at most SYNC_MS later, so a busy key costs one
    * command per SYNC_MS instead of one per request. What the best gateways do with shared counters
-   * (Kong's rate limiting counts in the node between syncs with its store), bounded here so that
-   * the limit holds:
+   * (Kong's Rate Limiting Advanced counts in the node between syncs, `sync_rate` down to 20 ms;
+   * APISIX's limit-count has `sync_interval`), bounded here:
    * - the request's place is the last answer's count plus what this process counted since, so
    *   within one process the counts and refusals are exactly those of one take per request;
    * - between two answers at most `budget` pass at once: a tenth of what the last one left, and
