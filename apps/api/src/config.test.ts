@@ -33,6 +33,10 @@ describe('loadConfig', () => {
     [{ PORT: '80.5' }, /^PORT must be a whole number \(received "80.5"\)$/],
     [{ PORT: '70000' }, /^PORT must be at most 65535 \(received "70000"\)$/],
     [{ SESSION_TTL_HOURS: '0' }, /^SESSION_TTL_HOURS must be at least 1 \(received "0"\)$/],
+    [
+      { KEY_LAST_USED_WRITE_SECONDS: '0' },
+      /^KEY_LAST_USED_WRITE_SECONDS must be at least 1 \(received "0"\)$/,
+    ],
     [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL /],
     [{ SMTP_URL: 'mail.example.com' }, /^SMTP_URL /],
     [{ PUBLIC_URL: 'portal.example.com' }, /^PUBLIC_URL /],

@@ -27,6 +27,8 @@ export interface Config {
   invitationsPerInviterPerHour: number;
   teamsPerHour: number;
   usageMinuteRetentionDays: number;
+  /** KEY_LAST_USED_WRITE_SECONDS: how often each process writes its API keys' last use to the database. */
+  keyLastUsedWriteSeconds: number;
   /** JOBS_INTERVAL_SECONDS: how often each process runs the scheduled jobs (reminders, digests, alert checks); 0: never. */
   jobsIntervalSeconds: number;
   /** Secrets of the provider's own services for the /v1/ endpoints; empty: /v1/ answers 404. */
@@ -89,6 +91,7 @@ const schema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   USAGE_MINUTE_RETENTION_DAYS: z.coerce.number().int().min(1).max(366).default(14),
   JOBS_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+  KEY_LAST_USED_WRITE_SECONDS: z.coerce.number().int().min(1).max(3600).default(5),
   INVITATIONS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(50),
   INVITATIONS_PER_INVITER_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(100),
   TEAMS_PER_HOUR: z.coerce.number().int().min(1).max(10_000).default(20),
@@ -198,6 +201,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     teamsPerHour: e.TEAMS_PER_HOUR,
     usageMinuteRetentionDays: e.USAGE_MINUTE_RETENTION_DAYS,
     jobsIntervalSeconds: e.JOBS_INTERVAL_SECONDS,
+    keyLastUsedWriteSeconds: e.KEY_LAST_USED_WRITE_SECONDS,
     serviceTokens: e.SERVICE_TOKENS ?? [],
     supportEmail: e.SUPPORT_EMAIL ?? null,
     secretScanningKeys: scanning.keys,

@@ -98,6 +98,7 @@ export function createServices(infra: Infrastructure): Services {
     keyLimits,
     recorder: usageRecorder,
     logger,
+    lastUsedWriteMs: config.keyLastUsedWriteSeconds * 1000,
   });
   const apiKeys = new ApiKeysService({
     db,

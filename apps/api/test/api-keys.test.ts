@@ -30,7 +30,8 @@ let world: Awaited<ReturnType<typeof makeWorld>>;
 let teamId: string;
 
 beforeAll(async () => {
-  ({ t, smtp } = await startMailPortal());
+  // Last uses are written only when a test says so (flushLastUsed), never by the timer mid-test.
+  ({ t, smtp } = await startMailPortal({ KEY_LAST_USED_WRITE_SECONDS: '3600' }));
   world = await makeWorld(t, smtp);
   teamId = (await world.makeTeam()).teamId;
 }, 60_000);

@@ -57,6 +57,8 @@ export class ApiKeyAuthenticator {
     keyLimits: KeyLimits;
     recorder: UsageRecorder;
     logger: Logger;
+    /** How often the keys' last use is written (KEY_LAST_USED_WRITE_SECONDS). */
+    lastUsedWriteMs: number;
   }) {
     const { revocations, limits } = options;
     this.revocations = revocations;
@@ -64,6 +66,7 @@ export class ApiKeyAuthenticator {
     this.verifier = new KeyVerifier({
       refusals: this.refusals,
       store: new SqlKeyStore(options.sql),
+      lastUsedFlushMs: options.lastUsedWriteMs,
       clock: options.clock,
       logger: options.logger,
       limits: options.keyLimits,
