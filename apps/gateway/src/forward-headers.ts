@@ -56,15 +56,24 @@ export function findKey(rawHeaders: readonly string[]): KeyFound {
   return { key: [...found][0]! };
 }
 
-/** The tokens a `Connection` header names: more headers of this hop only. */
-function connectionTokens(values: Iterable<string>): Set<string> {
-  const tokens = new Set<string>();
-  for (const value of values)
-    for (const token of value.split(',')) {
-      const t = token.trim().toLowerCase();
-      if (t) tokens.add(t);
+const NO_TOKENS: ReadonlySet<string> = new Set();
+
+/**
+ * The tokens a `Connection` header names: more headers of this hop only. Nearly every message
+ * says just `keep-alive` or `close`, which name nothing more to remove (Keep-Alive is hop-by-hop
+ * anyway): those make no set.
+ */
+function connectionTokens(values: Iterable<string>): ReadonlySet<string> {
+  let tokens: Set<string> | undefined;
+  for (const value of values) {
+    const lower = value.toLowerCase();
+    if (lower === 'keep-alive' || lower === 'close') continue;
+    for (const token of lower.split(',')) {
+      const t = token.trim();
+      if (t) (tokens ??= new Set()).add(t);
     }
-  return tokens;
+  }
+  return tokens ?? NO_TOKENS;
 }
 
 export interface ForwardContext {
@@ -149,15 +158,31 @@ export function upstreamRequestHeaders(
   return out;
 }
 
-/** The upstream's response headers for the client: hop-by-hop ones removed, the rest as they came. */
-export function clientResponseHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+/**
+ * The upstream's response headers for the client: hop-by-hop ones removed, the rest as they came
+ * (undici names them in lower case). With `rateLimit` (the gateway's RateLimit-* for the key),
+ * those replace every RateLimit-* the upstream sent. One object built here, not two spread into a
+ * third: the spread cost the gateway about 10 µs a request (its CPU profile).
+ */
+export function clientResponseHeaders(
+  headers: IncomingHttpHeaders,
+  rateLimit: Record<string, string> = {},
+): IncomingHttpHeaders {
   const raw = headers.connection;
   const alsoHop = connectionTokens(raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]);
+  let replaced = false;
+  for (const _ in rateLimit) {
+    replaced = true;
+    break;
+  }
   const out: IncomingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name) || alsoHop.has(name)) continue;
+    if (replaced && name.startsWith('ratelimit-')) continue;
     out[name] = value;
   }
+  for (const name in rateLimit) out[name] = rateLimit[name];
   return out;
 }
 

@@ -92,6 +92,9 @@ async function startUpstream(name: string): Promise<{ url: string; seen: Seen[];
           'x-secret-hop': 'no',
           'keep-alive': 'timeout=77',
           'x-kept': 'yes',
+          // The upstream's own limit headers: the gateway's replace them for a key with limits.
+          'ratelimit-limit': '5000',
+          'ratelimit-policy': '5000;w=3600',
         });
         return res.end('ok');
       }
@@ -213,6 +216,21 @@ describe('forwarding', () => {
     expect(res.headers['x-secret-hop']).toBeUndefined();
     expect(res.headers['keep-alive']).not.toBe('timeout=77');
     expect(res.headers['x-kept']).toBe('yes');
+  });
+
+  it("replaces the upstream's RateLimit-* with the key's, and passes them for a key without limits", async () => {
+    const limited = await fetch(`${base}/hop`, { headers: { 'x-api-key': 'pk_prod_1' } });
+    expect(limited.headers.get('ratelimit-limit')).toBe('100');
+    expect(limited.headers.get('ratelimit-remaining')).toBe('99');
+    expect(limited.headers.get('ratelimit-policy')).toBeNull();
+    expect(limited.headers.get('x-kept')).toBe('yes');
+    expect(limited.headers.get('x-secret-hop')).toBeNull();
+    // A DEVELOPMENT key of the table has no limits: the sandbox's own headers pass.
+    const unlimited = await fetch(`${base}/hop`, { headers: { 'x-api-key': 'pk_dev_1' } });
+    expect(unlimited.headers.get('ratelimit-limit')).toBe('5000');
+    expect(unlimited.headers.get('ratelimit-policy')).toBe('5000;w=3600');
+    expect(unlimited.headers.get('ratelimit-remaining')).toBeNull();
+    expect(unlimited.headers.get('x-secret-hop')).toBeNull();
   });
 
   it('streams a 20 MB chunked body both ways unchanged', async () => {

@@ -214,7 +214,7 @@ export function createGateway(
           body: hasBody ? req : undefined,
           signal: abort.signal,
           onResponse(statusCode, headers) {
-            res.writeHead(statusCode, { ...clientResponseHeaders(headers), ...limitHeaders });
+            res.writeHead(statusCode, clientResponseHeaders(headers, limitHeaders));
           },
         },
         res,
