@@ -273,8 +273,9 @@ export class KeyLimits {
    * among simultaneous requests is chosen here, as the network would have chosen it. A request
    * refused for its monthly quota also takes from its per-minute window.
    *
-   * A key has at most one take in flight: its batch is sent at the end of the turn (setImmediate)
-   * when none is, or as soon as the one in flight answers. Under load, every request of a key that
+   * A key has at most one take in flight: a batch with requests waiting is sent at the end of the
+   * turn (setImmediate) when none is, or as soon as the one in flight answers; a batch of counts
+   * that passed at once (fromStanding) only, within SYNC_MS. Under load, every request of a key that
    * arrives during a round trip shares the next one, so a busy key costs one command per round
    * trip instead of one per turn of the event loop (which, in a gateway, holds about one request).
    * A request waits at most for the take in flight and its own.
@@ -329,9 +330,9 @@ export class KeyLimits {
    * - the request's place is the last answer's count plus what this process counted since, so
    *   within one process the counts and refusals are exactly those of one take per request;
    * - between two answers at most `budget` pass at once: a tenth of what the last one left, and
-   *   about two syncs' worth of the key's requests here; only while a tenth of each window is left and the answer is
-   *   fresh (FRESH_MS). Near a limit every request waits for Redis again, and refusals always come
-   *   from Redis;
+   *   about two syncs' worth of the key's requests here; only while a tenth of each window is
+   *   left and the answer is fresh (FRESH_MS). Near a limit every request waits for Redis again,
+   *   and refusals always come from Redis;
    * - so processes that share a key see each other's latest counts a sync late, and together can
    *   pass its limit only by what the others passed at once meanwhile: at most each one's budget,
    *   about two syncs' worth (40 ms) of its requests to the key.
