@@ -15,7 +15,9 @@
  *
  * Knobs: BENCH_ROUNDS (8), BENCH_SECONDS (2), BENCH_CONNECTIONS (32), BENCH_ONLY=bare,sdk,… (only
  * those variants), BENCH_PROFILE=1 (the servers' process under `node --cpu-prof`; the profile is
- * written to dist-bench/profiles/ when it exits).
+ * written to dist-bench/profiles/ when it exits), BENCH_CONTROLS=1 (two more variants that
+ * calibrate the machine, see bench/servers.ts: a second bare server, and a bare server doing 1 µs
+ * of work per request; naming either in BENCH_ONLY turns them on too).
  */
 import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -31,10 +33,12 @@ const PROFILE = Boolean(process.env.BENCH_PROFILE);
 const PROFILE_DIR = path.resolve(__dirname, '..', 'profiles');
 const TARGET = 0.9;
 
-type Variant = 'bare' | 'sdk' | 'sdkNoReports';
-const VARIANTS = (['bare', 'sdk', 'sdkNoReports'] as Variant[]).filter(
-  (v) => ONLY.size === 0 || ONLY.has(v),
-);
+type Variant = 'bare' | 'sdk' | 'sdkNoReports' | 'bareAgain' | 'spin1us';
+const CONTROLS: Variant[] = ['bareAgain', 'spin1us'];
+const WITH_CONTROLS = Boolean(process.env.BENCH_CONTROLS) || CONTROLS.some((v) => ONLY.has(v));
+const VARIANTS = (
+  ['bare', 'sdk', 'sdkNoReports', ...(WITH_CONTROLS ? CONTROLS : [])] as Variant[]
+).filter((v) => ONLY.size === 0 || ONLY.has(v));
 
 async function load(url: string, key: string): Promise<number> {
   const result = await autocannon({
@@ -72,7 +76,12 @@ async function main() {
   const owner = await createOwner(portal.url);
   const key = await createKey(portal.url, owner);
   const child = fork(path.join(__dirname, 'servers.js'), {
-    env: { ...process.env, PORTAL_URL: portal.url, SERVICE_TOKEN },
+    env: {
+      ...process.env,
+      PORTAL_URL: portal.url,
+      SERVICE_TOKEN,
+      ...(WITH_CONTROLS ? { BENCH_CONTROLS: '1' } : {}),
+    },
     execArgv: PROFILE
       ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, '--cpu-prof-name=servers.cpuprofile']
       : [],
@@ -128,6 +137,8 @@ async function main() {
         : undefined;
     const ratio = ratioOf('sdk', 'bare');
     const ratioNoReports = ratioOf('sdkNoReports', 'bare');
+    const noiseFloor = ratioOf('bareAgain', 'bare');
+    const spinRatio = ratioOf('spin1us', 'bare');
 
     child.send('stop');
     const stats = await message<{
@@ -151,6 +162,14 @@ async function main() {
       console.log(
         `  the same without usage reports (the key check alone): ${ratioNoReports.toFixed(2)}×`,
       );
+    if (noiseFloor !== undefined)
+      console.log(
+        `  control: a second bare server vs the first (two identical servers; how far from 1× a ratio reads here): ${noiseFloor.toFixed(2)}×`,
+      );
+    if (spinRatio !== undefined)
+      console.log(
+        `  control: a bare server doing 1 µs of work per request (a busy wait) vs bare: ${spinRatio.toFixed(2)}×`,
+      );
     console.log(
       `  verifies that reached the portal: ${stats.portalRequests}; answered in process: ${stats.localAnswers}; usage events accepted by the portal: ${stats.usage.accepted}, dropped: ${stats.usage.dropped}, left: ${stats.usage.buffered}`,
     );
@@ -166,6 +185,13 @@ async function main() {
         pass: ratio === undefined ? null : ratio >= TARGET,
         ratioWithoutUsageReports:
           ratioNoReports === undefined ? null : Number(ratioNoReports.toFixed(3)),
+        controls: WITH_CONTROLS
+          ? {
+              secondBareVsBare: noiseFloor === undefined ? null : Number(noiseFloor.toFixed(3)),
+              bareWithOneMicrosecondOfWorkVsBare:
+                spinRatio === undefined ? null : Number(spinRatio.toFixed(3)),
+            }
+          : null,
         cpuMicrosecondsPerRequest: Object.fromEntries(VARIANTS.map((v) => [v, cpuPerRequest(v)])),
         rounds,
         connections: CONNECTIONS,
