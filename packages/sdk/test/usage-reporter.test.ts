@@ -115,6 +115,27 @@ it('recordUsage: interleaved events each keep their own status and latency', asy
   await client.close();
 });
 
+it('recordUsage: the JSON written out for a run is what JSON.stringify gives, escapes and fractions too', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
+  const at = Date.now();
+  const odd = 'no such "key" \\ é\u2028';
+  client.recordUsage(key.id, 200, 7, at);
+  client.recordUsage(odd, 200, 7, at);
+  client.recordUsage(key.id, 503, 2.5, at);
+  client.recordUsage(key.id, 200, 0, at - 1);
+  await client.flush();
+  expect(proxy.events).toEqual([
+    { keyId: key.id, status: 200, latencyMs: 7, at },
+    { keyId: odd, status: 200, latencyMs: 7, at },
+    { keyId: key.id, status: 503, latencyMs: 2.5, at },
+    { keyId: key.id, status: 200, latencyMs: 0, at: at - 1 },
+  ]);
+  // The portal read every event: the unknown key is the only one it rejected.
+  expect(client.stats().usage).toMatchObject({ buffered: 0, accepted: 3, rejected: 1 });
+  await client.close();
+});
+
 it('a flush while a full batch is on its way never sends a batch twice', async () => {
   const key = await createKey(portal.url, owner);
   const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
