@@ -261,7 +261,6 @@ export class UsageReporter {
     if (
       !Number.isSafeInteger(status) ||
       !Number.isSafeInteger(latencyMs) ||
-      typeof at !== 'number' ||
       !Number.isSafeInteger(at)
     )
       return JSON.stringify(e);
