@@ -161,12 +161,14 @@ export function upstreamRequestHeaders(
 /**
  * The upstream's response headers for the client: hop-by-hop ones removed, the rest as they came
  * (undici names them in lower case). With `rateLimit` (the gateway's RateLimit-* for the key),
- * those replace every RateLimit-* the upstream sent. One object built here, not two spread into a
- * third: the spread cost the gateway about 10 µs a request (its CPU profile).
+ * those replace every RateLimit-* the upstream sent; `own` (the gateway's X-Request-Id, Connection:
+ * close while draining) comes first. One object built here, not two spread into a third: the
+ * spread cost the gateway about 10 µs a request (its CPU profile).
  */
 export function clientResponseHeaders(
   headers: IncomingHttpHeaders,
   rateLimit: Record<string, string> = {},
+  own: Record<string, string> = {},
 ): IncomingHttpHeaders {
   const raw = headers.connection;
   const alsoHop = connectionTokens(raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]);
@@ -176,6 +178,8 @@ export function clientResponseHeaders(
     break;
   }
   const out: IncomingHttpHeaders = {};
+  // The gateway's own first (X-Request-Id: an upstream that sends its own keeps it).
+  for (const name in own) out[name] = own[name];
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name) || alsoHop.has(name)) continue;

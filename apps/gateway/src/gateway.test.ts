@@ -195,6 +195,42 @@ describe('forwarding', () => {
     expect(keys.verified[0]!.options.address).toBe('127.0.0.1');
   });
 
+  it("gives every answer, forwarded or its own, one X-Request-Id: the client's when it sent a plain one", async () => {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+    const answers = {
+      forwarded: await fetch(`${base}/x`, { headers: { 'x-api-key': 'pk_prod_1' } }),
+      refused: await fetch(`${base}/x`),
+      health: await fetch(`${base}/__gateway/healthz`),
+      traced: await fetch(`${base}/x`, {
+        headers: { 'x-api-key': 'pk_prod_1', 'x-request-id': 'trace-42' },
+      }),
+      tracedRefusal: await fetch(`${base}/x`, { headers: { 'x-request-id': 'trace-43' } }),
+      unsafeTrace: await fetch(`${base}/x`, {
+        headers: { 'x-api-key': 'pk_prod_1', 'x-request-id': 'a b<script>' },
+      }),
+    };
+    const ids = Object.fromEntries(
+      Object.entries(answers).map(([name, res]) => [name, res.headers.get('x-request-id')]),
+    );
+    expect(ids).toEqual({
+      forwarded: expect.stringMatching(uuid),
+      refused: expect.stringMatching(uuid),
+      health: expect.stringMatching(uuid),
+      traced: 'trace-42',
+      tracedRefusal: 'trace-43',
+      unsafeTrace: expect.stringMatching(uuid),
+    });
+    expect(new Set(Object.values(ids)).size).toBe(6);
+    expect(upstream.seen.map((s) => s.headers['x-request-id'])).toEqual([
+      ids.forwarded,
+      'trace-42',
+      ids.unsafeTrace,
+    ]);
+    // The gateway's own headers did not push out the answer's.
+    expect(answers.forwarded.headers.get('ratelimit-remaining')).toBe('99');
+    expect(answers.forwarded.headers.get('x-upstream')).toBe('production');
+  });
+
   it('drops hop-by-hop headers both ways, including those a Connection header names', async () => {
     const res = await new Promise<IncomingMessage>((resolve, reject) => {
       const req = httpRequest(`${base}/hop`, {

@@ -20,6 +20,9 @@ import { ForwardError, Upstream } from './upstream';
 export const OWN_PREFIX = '/__gateway/';
 export const HEALTH_PATH = `${OWN_PREFIX}healthz`;
 
+/** The headers of every answer the gateway gives, its own or the upstream's. */
+type OwnHeaders = { 'x-request-id': string; connection?: 'close' };
+
 /** The status counted for a request whose client left before any answer (nginx's convention). */
 export const CLIENT_CLOSED = 499;
 
@@ -103,26 +106,29 @@ export function createGateway(
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
-  async function health(res: ServerResponse): Promise<void> {
+  async function health(res: ServerResponse, own: OwnHeaders): Promise<void> {
     const ok = !draining && (await keys.ready().catch(() => false));
     const body = JSON.stringify({ status: draining ? 'stopping' : ok ? 'ok' : 'unavailable' });
     res.writeHead(ok ? 200 : 503, {
+      ...own,
       'content-type': 'application/json; charset=utf-8',
       'cache-control': 'no-store',
     });
     res.end(body);
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const started = performance.now();
-    const requestId = incomingRequestId(req.headers) ?? randomUUID();
-    res.setHeader('x-request-id', requestId);
-    // While draining, each answer closes its connection so that keep-alive clients move on.
-    if (draining) res.setHeader('connection', 'close');
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    own: OwnHeaders,
+    started: number,
+  ): Promise<void> {
+    const requestId = own['x-request-id'];
+    const fail = (error: GatewayError) => sendError(res, error, own);
     const url = req.url ?? '/';
     if (url.startsWith(OWN_PREFIX)) {
-      if (url === HEALTH_PATH || url.startsWith(`${HEALTH_PATH}?`)) return health(res);
-      return sendError(res, {
+      if (url === HEALTH_PATH || url.startsWith(`${HEALTH_PATH}?`)) return health(res, own);
+      return fail({
         status: 404,
         code: 'NOT_FOUND',
         message: `${OWN_PREFIX} is the gateway's own; there is nothing at this path.`,
@@ -154,8 +160,8 @@ export function createGateway(
     });
 
     const found = findKey(req.rawHeaders);
-    if ('missing' in found) return sendError(res, MISSING_KEY);
-    if ('ambiguous' in found) return sendError(res, TWO_KEYS);
+    if ('missing' in found) return fail(MISSING_KEY);
+    if ('ambiguous' in found) return fail(TWO_KEYS);
 
     try {
       // Without a sandbox, DEVELOPMENT keys are refused by the core (WRONG_ENVIRONMENT): they must
@@ -164,21 +170,18 @@ export function createGateway(
       outcome = verdict instanceof Promise ? await verdict : verdict;
     } catch (error) {
       logger.error({ err: error, requestId }, 'could not check an API key');
-      return sendError(res, KEYS_UNAVAILABLE);
+      return fail(KEYS_UNAVAILABLE);
     }
-    if (!outcome.valid) return sendError(res, refusal(outcome));
+    if (!outcome.valid) return fail(refusal(outcome));
 
     const target = outcome.environment === 'DEVELOPMENT' ? sandbox : production;
     if (!target) {
       // The core was asked for PRODUCTION keys only; should it ever let one through, refuse still.
-      return sendError(
-        res,
-        refusal({ valid: false, code: 'WRONG_ENVIRONMENT', keyId: outcome.keyId }),
-      );
+      return fail(refusal({ valid: false, code: 'WRONG_ENVIRONMENT', keyId: outcome.keyId }));
     }
     upstreamName = target === sandbox ? 'sandbox' : 'production';
     if (!url.startsWith('/')) {
-      return sendError(res, {
+      return fail({
         status: 400,
         code: 'INTERNAL_SERVER_ERROR',
         reason: 'BAD_REQUEST_TARGET',
@@ -214,7 +217,7 @@ export function createGateway(
           body: hasBody ? req : undefined,
           signal: abort.signal,
           onResponse(statusCode, headers) {
-            res.writeHead(statusCode, clientResponseHeaders(headers, limitHeaders));
+            res.writeHead(statusCode, clientResponseHeaders(headers, limitHeaders, own));
           },
         },
         res,
@@ -229,7 +232,7 @@ export function createGateway(
         return;
       }
       logger.warn({ err: error, requestId, upstream: upstreamName }, `upstream ${failure}`);
-      sendError(res, failure === 'timeout' ? TIMEOUT : UNREACHABLE);
+      fail(failure === 'timeout' ? TIMEOUT : UNREACHABLE);
     }
   }
 
@@ -248,13 +251,25 @@ export function createGateway(
       res.once('close', () => {
         if (--inFlight === 0) idle?.();
       });
-      handle(req, res).catch((error: unknown) => {
-        logger.error({ err: error }, 'unhandled gateway error');
-        sendError(res, {
-          status: 500,
-          code: 'INTERNAL_SERVER_ERROR',
-          message: 'Something went wrong in the gateway.',
-        });
+      const started = performance.now();
+      // Given to writeHead with the rest of each answer's headers, never set beforehand: a header
+      // set on the response first sends writeHead down Node's slow path, one setHeader per header.
+      const requestId = incomingRequestId(req.headers) ?? randomUUID();
+      // While draining, each answer closes its connection so that keep-alive clients move on.
+      const own: OwnHeaders = draining
+        ? { 'x-request-id': requestId, connection: 'close' }
+        : { 'x-request-id': requestId };
+      handle(req, res, own, started).catch((error: unknown) => {
+        logger.error({ err: error, requestId }, 'unhandled gateway error');
+        sendError(
+          res,
+          {
+            status: 500,
+            code: 'INTERNAL_SERVER_ERROR',
+            message: 'Something went wrong in the gateway.',
+          },
+          own,
+        );
       });
     },
   );

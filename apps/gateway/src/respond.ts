@@ -14,8 +14,15 @@ export interface GatewayError {
   headers?: Record<string, string>;
 }
 
-/** The one place the gateway writes an answer of its own: `{"error": {"code", "message"}}`. */
-export function sendError(res: ServerResponse, error: GatewayError): void {
+/**
+ * The one place the gateway writes an answer of its own: `{"error": {"code", "message"}}`, with
+ * `own`: the headers every answer of the request carries (X-Request-Id, Connection while draining).
+ */
+export function sendError(
+  res: ServerResponse,
+  error: GatewayError,
+  own: Record<string, string> = {},
+): void {
   if (res.headersSent) {
     res.destroy();
     return;
@@ -28,6 +35,7 @@ export function sendError(res: ServerResponse, error: GatewayError): void {
     },
   });
   res.writeHead(error.status, {
+    ...own,
     ...error.headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(body),
