@@ -85,6 +85,51 @@ describe.each(stores)('KeyLimits %s', (_name, connect) => {
       Array.from({ length: 40 }, (_, i) => 999 - i),
     );
   });
+
+  it('starts a new count when the month turns, and its headers and reset follow the new month', async () => {
+    let now = new Date(Date.UTC(2031, 0, 31, 23, 59, 58));
+    const limits = new KeyLimits({
+      redis,
+      prefix: `pp-limits-test-${randomBytes(4).toString('hex')}:`,
+      clock: { now: () => now },
+      store: { requestsSince: () => Promise.resolve(0) },
+      recorder: { unwrittenFor: () => 0 },
+    });
+    const key = { id: 'turning-key', rateLimitPerMinute: null, monthlyRequestLimit: 2 };
+    expect((await limits.check(key)).headers).toEqual({
+      'RateLimit-Limit': '2',
+      'RateLimit-Remaining': '1',
+      'RateLimit-Reset': '2',
+    });
+    expect(await limits.check(key)).toMatchObject({ allowed: true, monthly: { remaining: 0 } });
+    expect(await limits.check(key)).toMatchObject({ allowed: false, code: 'QUOTA_EXCEEDED' });
+    now = new Date(Date.UTC(2031, 1, 1, 0, 0, 1));
+    const february = await limits.check(key);
+    expect(february).toMatchObject({ allowed: true, monthly: { limit: 2, remaining: 1 } });
+    // Reset at 1 March, 00:00 UTC: 27 days, 23:59:59 from now.
+    expect(february.headers['RateLimit-Reset']).toBe(String(28 * 86_400 - 1));
+    // Back in January (a clock set back): January's count, still exhausted.
+    now = new Date(Date.UTC(2031, 0, 31, 23, 59, 59));
+    expect(await limits.check(key)).toMatchObject({ allowed: false, code: 'QUOTA_EXCEEDED' });
+    await limits.close();
+  });
+
+  it('gives the RateLimit-* headers of the per-minute window when a key has both', async () => {
+    const limits = limitsFor(100);
+    const key = { id: 'both-key', rateLimitPerMinute: 10, monthlyRequestLimit: 1_000 };
+    const verdict = await limits.check(key);
+    expect(verdict).toMatchObject({
+      allowed: true,
+      perMinute: { limit: 10, remaining: 9 },
+      monthly: { limit: 1_000, remaining: 899 },
+    });
+    expect(verdict.headers).toEqual({
+      'RateLimit-Limit': '10',
+      'RateLimit-Remaining': '9',
+      'RateLimit-Reset': String(verdict.perMinute!.resetSeconds),
+    });
+    await limits.close();
+  });
 });
 
 /** With Redis only: what the processes sharing it see of each other. */

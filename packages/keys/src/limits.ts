@@ -65,6 +65,9 @@ interface Standing {
   seen: number;
 }
 
+/** Keys whose month's counter name is kept (see monthOf). */
+const MAX_MONTH_NAMES = 10_000;
+
 /** A standing older than this (ms) is not trusted: other processes may have counted since. */
 const FRESH_MS = 200;
 
@@ -159,6 +162,8 @@ export class KeyLimits {
   private readonly inFlight = new Set<string>();
   private scheduled = false;
   private syncTimer: NodeJS.Timeout | undefined;
+  /** Each key's counter name for the current month (see monthOf). */
+  private readonly months = new Map<string, { name: string; startsAt: number; endsAt: number }>();
   /** With Redis: each busy key's windows (see checkNow). */
   private readonly standings = new Map<string, Standing>();
   private standingsSweptAt = 0;
@@ -228,12 +233,8 @@ export class KeyLimits {
    * With Redis, at once too while the key is busy and far from its limits (see fromStanding), and
    * a promise for the take in Redis otherwise.
    */
-  checkNow(key: LimitedKey): LimitVerdict | Promise<LimitVerdict> {
-    const now = this.clock.now();
-    const month =
-      key.monthlyRequestLimit !== null
-        ? `${key.id}:${now.getUTCFullYear()}-${now.getUTCMonth() + 1}`
-        : undefined;
+  checkNow(key: LimitedKey, now = this.clock.now()): LimitVerdict | Promise<LimitVerdict> {
+    const month = key.monthlyRequestLimit !== null ? this.monthOf(key.id, now) : undefined;
     if (this.batched) {
       if (month === undefined && key.rateLimitPerMinute === null)
         return this.verdict(key, now, undefined, undefined);
@@ -248,6 +249,28 @@ export class KeyLimits {
       consumedPoints: minute.points,
       msBeforeNext: minute.endsAt - wall,
     });
+  }
+
+  /**
+   * The name of a key's counter for the month of `now` (`<key id>:<year>-<month>`), made once a
+   * month per key: the same string each request, so its hash is computed once for all the look-ups
+   * it keys (the counters, the batches and standings).
+   */
+  private monthOf(keyId: string, now: Date): string {
+    const at = now.getTime();
+    const known = this.months.get(keyId);
+    if (known !== undefined && at >= known.startsAt && at < known.endsAt) return known.name;
+    const year = now.getUTCFullYear();
+    const month = now.getUTCMonth();
+    // Bounded: the keys in use now come back at their next request.
+    if (this.months.size >= MAX_MONTH_NAMES) this.months.clear();
+    const name = `${keyId}:${year}-${month + 1}`;
+    this.months.set(keyId, {
+      name,
+      startsAt: Date.UTC(year, month, 1),
+      endsAt: Date.UTC(year, month + 1, 1),
+    });
+    return name;
   }
 
   /** Without Redis, the first request of a key this month: seeded from the store, then counted. */
@@ -567,10 +590,13 @@ export class KeyLimits {
           message: `This key reached its monthly limit of ${key.monthlyRequestLimit.toLocaleString('en-US')} requests. It resets on ${new Date(resetAtMs).toISOString()}.`,
         };
       }
-      // Set one by one (not Object.assign of a literal): one object fewer per request, same order.
-      headers['RateLimit-Limit'] = String(key.monthlyRequestLimit);
-      headers['RateLimit-Remaining'] = String(key.monthlyRequestLimit - used);
-      headers['RateLimit-Reset'] = String(resetSeconds);
+      // Only when no per-minute window binds (its headers win, below). Set one by one (not
+      // Object.assign of a literal): one object fewer per request, same order.
+      if (key.rateLimitPerMinute === null || minute === undefined) {
+        headers['RateLimit-Limit'] = String(key.monthlyRequestLimit);
+        headers['RateLimit-Remaining'] = String(key.monthlyRequestLimit - used);
+        headers['RateLimit-Reset'] = String(resetSeconds);
+      }
     }
 
     if (key.rateLimitPerMinute !== null && minute !== undefined) {

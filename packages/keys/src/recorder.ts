@@ -50,6 +50,8 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
  */
 export class UsageRecorder {
   private pending = new Map<string, UsageCell>();
+  /** The cell of the last request recorded, while it is in `pending`. */
+  private last: UsageCell | undefined;
   private timer: NodeJS.Timeout | undefined;
   private pruneTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> = Promise.resolve();
@@ -107,20 +109,36 @@ export class UsageRecorder {
    * look-up for the lot); written with the next flush (at most a second later).
    */
   record(request: KeyedRequest, times = 1): void {
-    const minute = Math.floor((request.at ?? this.options.clock.now()).getTime() / 60_000);
-    const key = `${request.apiKeyId}|${minute}|${request.status}`;
-    const cell = this.pending.get(key);
+    const clock = this.options.clock;
+    const at = request.at
+      ? request.at.getTime()
+      : clock.nowMs
+        ? clock.nowMs()
+        : clock.now().getTime();
+    const minute = Math.floor(at / 60_000);
+    // A busy key's requests mostly land in the cell of the one before: found without a look-up.
+    const last = this.last;
+    let cell: UsageCell | undefined;
+    if (
+      last !== undefined &&
+      last.minute === minute &&
+      last.status === request.status &&
+      last.apiKeyId === request.apiKeyId
+    )
+      cell = last;
+    else cell = this.pending.get(`${request.apiKeyId}|${minute}|${request.status}`);
     const errors = request.failed ? times : 0;
     const latency = Math.round(request.latencyMs) * times;
     if (cell) {
       cell.requests += times;
       cell.errors += errors;
       cell.latencyMs += latency;
+      this.last = cell;
     } else if (this.pending.size >= this.maxPendingCells) {
       this.drop(times);
       return;
     } else {
-      this.pending.set(key, {
+      this.last = {
         apiKeyId: request.apiKeyId,
         teamId: request.teamId,
         minute,
@@ -128,7 +146,8 @@ export class UsageRecorder {
         requests: times,
         errors,
         latencyMs: latency,
-      });
+      };
+      this.pending.set(`${request.apiKeyId}|${minute}|${request.status}`, this.last);
     }
     this.unwritten.set(request.apiKeyId, (this.unwritten.get(request.apiKeyId) ?? 0) + times);
   }
@@ -149,6 +168,7 @@ export class UsageRecorder {
     const cells = [...this.pending.values()];
     const written = new Map(this.unwritten);
     this.pending = new Map();
+    this.last = undefined;
     try {
       await this.options.store.add(cells);
       this.caughtUpAt = performance.now();

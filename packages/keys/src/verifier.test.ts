@@ -223,6 +223,52 @@ describe('KeyVerifier', () => {
     expect(recorder.unwrittenFor(key.id)).toBe(0);
   });
 
+  it('counts each request in its own cell, whatever came before it and across flushes', async () => {
+    const { recorder } = build();
+    const [one, two] = [insertKey(), insertKey()];
+    const minute = Math.floor(clock.now().getTime() / 60_000) * 60_000;
+    const at = (offsetMs: number) => new Date(minute + offsetMs);
+    const count = (key: { id: string; teamId: string }, status: number, atMs: number) =>
+      recorder.record({
+        apiKeyId: key.id,
+        teamId: key.teamId,
+        status,
+        failed: status >= 400,
+        latencyMs: 10,
+        at: at(atMs),
+      });
+    // Runs of the same cell, broken by another key, another status and the next minute.
+    for (const [key, status, atMs] of [
+      [one, 200, 0],
+      [one, 200, 1],
+      [two, 200, 2],
+      [one, 200, 3],
+      [one, 500, 4],
+      [one, 200, 60_000],
+      [one, 200, 5],
+    ] as const)
+      count(key, status, atMs);
+    await recorder.flush();
+    // The cell the last request went to is written: the next one of the same cell starts anew.
+    count(one, 200, 6);
+    count(one, 200, 7);
+    await recorder.flush();
+    const cells = (keyId: string) =>
+      db
+        .prepare(
+          'SELECT minute, status, SUM(requests) AS requests, SUM(errors) AS errors FROM usage_minutes WHERE apiKeyId = ? GROUP BY minute, status ORDER BY minute, status',
+        )
+        .all(keyId);
+    const first = minute / 60_000;
+    expect(cells(one.id)).toEqual([
+      { minute: first, status: 200, requests: 6, errors: 0 },
+      { minute: first, status: 500, requests: 1, errors: 1 },
+      { minute: first + 1, status: 200, requests: 1, errors: 0 },
+    ]);
+    expect(cells(two.id)).toEqual([{ minute: first, status: 200, requests: 1, errors: 0 }]);
+    expect(recorder.unwrittenFor(one.id)).toBe(0);
+  });
+
   it('counts requests into both rollups in one batch and sends one tick per key', async () => {
     const ticks: UsageDelta[] = [];
     const { verifier, recorder } = build(ticks);

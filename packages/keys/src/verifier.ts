@@ -247,7 +247,7 @@ export class KeyVerifier {
       (key.rateLimitPerMinute === null && key.monthlyRequestLimit === null)
     )
       return { valid: true, key, limits: NO_LIMITS };
-    const verdict = limits.checkNow(key);
+    const verdict = limits.checkNow(key, now);
     return verdict instanceof Promise
       ? verdict.then((v) => withLimits(key, v))
       : withLimits(key, verdict);
