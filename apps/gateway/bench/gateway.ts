@@ -18,7 +18,9 @@
  * than one gateway runs it); revocations are measured with Redis and without it.
  *
  * Knobs: BENCH_ROUNDS (8), BENCH_SECONDS (2, per run), BENCH_CONNECTIONS (32), BENCH_TRIALS (50),
- * BENCH_PROFILE=gateway,pass-through,portal,sdk (node --cpu-prof on those children; profiles in
+ * BENCH_RATE (for profiling: each run sends that many requests a second instead of all it can, so
+ * the throughput ratios read about 1× and the CPU per request of each process compares at equal
+ * load), BENCH_PROFILE=gateway,pass-through,portal,sdk (node --cpu-prof on those children; profiles in
  * bench-results/profiles/), BENCH_OUT (bench-results/gateway.json), BENCH_ONLY (a comma list of
  * the throughput variants below: only those are loaded, and the counting and revoke figures are
  * skipped; e.g. BENCH_ONLY=verify,verifyLocal,bareVerifyJson for figure 1 alone, written to
@@ -38,6 +40,8 @@ import { freePort, freshDeployment, type Deployment } from '../test/processes';
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** For profiling: every run at this many requests a second, so CPU per request compares at equal load. */
+const RATE = Number(process.env.BENCH_RATE ?? 0);
 const TRIALS = Number(process.env.BENCH_TRIALS ?? 50);
 const PROFILE = new Set((process.env.BENCH_PROFILE ?? '').split(',').filter(Boolean));
 /** For profiling one side: only these throughput servers, and no counting or revoke figures. */
@@ -200,6 +204,7 @@ async function load(target: Target, label: string): Promise<{ rps: number; reque
     ...(target.body !== undefined ? { body: target.body } : {}),
     connections: CONNECTIONS,
     duration: SECONDS,
+    ...(RATE > 0 ? { overallRate: RATE } : {}),
   });
   if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0)
     throw new Error(
