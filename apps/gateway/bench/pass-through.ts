@@ -16,6 +16,7 @@ const ADMITTED: KeyOutcome = {
   environment: 'PRODUCTION',
   ratelimit: null,
   monthly: null,
+  headers: {},
 };
 
 const admitAll: KeyCheck = {

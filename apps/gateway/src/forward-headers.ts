@@ -167,8 +167,8 @@ export function upstreamRequestHeaders(
  */
 export function clientResponseHeaders(
   headers: IncomingHttpHeaders,
-  rateLimit: Record<string, string> = {},
-  own: Record<string, string> = {},
+  rateLimit: Readonly<Record<string, string>> = {},
+  own: Readonly<Record<string, string>> = {},
 ): IncomingHttpHeaders {
   const raw = headers.connection;
   const alsoHop = connectionTokens(raw === undefined ? [] : Array.isArray(raw) ? raw : [raw]);

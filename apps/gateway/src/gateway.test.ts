@@ -41,8 +41,15 @@ const PROD: KeyOutcome = {
   environment: 'PRODUCTION',
   ratelimit: { limit: 100, remaining: 99, resetSeconds: 42 },
   monthly: null,
+  headers: { 'RateLimit-Limit': '100', 'RateLimit-Remaining': '99', 'RateLimit-Reset': '42' },
 };
-const DEV: KeyOutcome = { ...PROD, keyId: 'key_dev', environment: 'DEVELOPMENT', ratelimit: null };
+const DEV: KeyOutcome = {
+  ...PROD,
+  keyId: 'key_dev',
+  environment: 'DEVELOPMENT',
+  ratelimit: null,
+  headers: {},
+};
 
 interface Seen {
   method: string;

@@ -13,7 +13,7 @@ import {
   upstreamRequestHeaders,
 } from './forward-headers';
 import type { KeyCheck, KeyOutcome } from './key-check';
-import { rateLimitHeaders, refusal, sendError, type GatewayError } from './respond';
+import { refusal, sendError, type GatewayError } from './respond';
 import { ForwardError, Upstream } from './upstream';
 
 /** The gateway's own paths: nothing under it is forwarded (see README, "Health"). */
@@ -193,7 +193,8 @@ export function createGateway(
     res.once('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    const limitHeaders = rateLimitHeaders(outcome.ratelimit, outcome.monthly);
+    // The core's own RateLimit-* strings, as the portal answers them: not made a second time here.
+    const limitHeaders = outcome.headers;
     const partner = {
       teamId: outcome.teamId,
       keyId: outcome.keyId,

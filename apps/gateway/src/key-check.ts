@@ -20,6 +20,8 @@ export type KeyOutcome =
       ratelimit: WindowState | null;
       /** The calendar month after this request; null: no monthly limit. */
       monthly: WindowState | null;
+      /** RateLimit-* of the window that binds (per minute over per month); empty without limits. */
+      headers: Readonly<Record<string, string>>;
     }
   | {
       valid: false;

@@ -132,6 +132,7 @@ export function toOutcome(v: Verification): KeyOutcome {
       environment: v.key.environment,
       ratelimit: v.limits.perMinute,
       monthly: v.limits.monthly,
+      headers: v.limits.headers,
     };
   if (!v.key)
     return {

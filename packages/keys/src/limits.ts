@@ -619,9 +619,14 @@ export class KeyLimits {
           message: `This key is limited to ${key.rateLimitPerMinute} requests per minute. Try again in ${resetSeconds} seconds.`,
         };
       }
-      return { allowed: true, headers, perMinute, ...(monthly ? { monthly } : {}) };
+      // Built as it is returned, without spreading a conditional literal (two objects fewer).
+      const passed: LimitVerdict = { allowed: true, headers, perMinute };
+      if (monthly) passed.monthly = monthly;
+      return passed;
     }
-    return { allowed: true, headers, ...(monthly ? { monthly } : {}) };
+    const passed: LimitVerdict = { allowed: true, headers };
+    if (monthly) passed.monthly = monthly;
+    return passed;
   }
 
   /** First sight of a key's month (in this process): its counter starts from what was already counted. */

@@ -122,8 +122,8 @@ function withLimits(key: KeyRecord, verdict: LimitVerdict): Verification {
     perMinute: verdict.perMinute ?? null,
     monthly: verdict.monthly ?? null,
     headers: verdict.headers,
-    ...(verdict.message ? { message: verdict.message } : {}),
   };
+  if (verdict.message) state.message = verdict.message;
   if (verdict.allowed) return { valid: true, key, limits: state };
   return {
     valid: false,
