@@ -55,8 +55,9 @@ export interface PortalClient {
   /** Queues usage events for `POST /v1/usage` (sent in batches, in the background). */
   reportUsage(...events: UsageEvent[]): void;
   /**
-   * Queues one event given by its fields, `at` in epoch ms: what the middleware calls for each
-   * response. Events equal to the one before share a buffer entry (no object per request).
+   * Queues one event given by its fields, `at` in epoch ms, sent to the second (the portal counts
+   * usage by the minute): what the middleware calls for each response. Events equal to the one
+   * before share a buffer entry (no object per request).
    */
   recordUsage(keyId: string, status: number, latencyMs: number, at: number): void;
   /** Sends the queued usage events now; rejects if some could not be sent after a few tries. */

@@ -97,6 +97,10 @@ export class UsageReporter {
    */
   record(keyId: string, status: number, latencyMs: number, at: number): void {
     if (!this.room()) return;
+    // To the second: the portal counts by the minute, which a second never straddles, and a busy
+    // second's equal events then make one run (one JSON for the SDK, one parse for the portal)
+    // instead of one per millisecond. A fraction or NaN stays as given (sent as JSON.stringify does).
+    if (Number.isSafeInteger(at)) at -= at % 1000;
     // The last few runs, not only the last: concurrent requests' latencies interleave (0, 1, 0 ms…).
     const { runs } = this;
     for (let i = runs.length - 1; i >= 0 && i >= runs.length - RECENT_RUNS; i--) {

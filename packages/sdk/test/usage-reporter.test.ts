@@ -35,6 +35,8 @@ beforeEach(() => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** An instant in epoch ms cut to its second, as the reporter sends `at`. */
+const wholeSecond = (ms: number) => ms - (ms % 1000);
 
 function reporter(options: Partial<PortalClientOptions> = {}) {
   const errors: PortalError[] = [];
@@ -78,7 +80,7 @@ it('a full batch of 1,000 goes at once; more is split into batches of at most 1,
 it('recordUsage: equal events share a buffer entry, yet each is sent and counted', async () => {
   const key = await createKey(portal.url, owner);
   const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
-  const at = Date.now();
+  const at = wholeSecond(Date.now());
   for (let i = 0; i < 600; i++) client.recordUsage(key.id, 200, 3, at);
   client.recordUsage(key.id, 404, 3, at);
   // The first 1,000 leave at once (a full batch): recorded while it is on its way, these join.
@@ -99,7 +101,7 @@ it('recordUsage: equal events share a buffer entry, yet each is sent and counted
 it('recordUsage: interleaved events each keep their own status and latency', async () => {
   const key = await createKey(portal.url, owner);
   const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
-  const at = Date.now();
+  const at = wholeSecond(Date.now());
   const sent = [0, 1, 0, 2, 1, 0, 5, 0, 1, 0, 2, 3, 4, 5, 6, 0].map((latencyMs, i) => ({
     keyId: key.id,
     status: i % 3 === 0 ? 201 : 200,
@@ -115,21 +117,40 @@ it('recordUsage: interleaved events each keep their own status and latency', asy
   await client.close();
 });
 
+it('recordUsage: `at` is sent to the second, so the equal events of a second are one run; each still counts', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
+  const second = wholeSecond(Date.now()) - 60_000;
+  for (let ms = 0; ms < 1000; ms += 100) client.recordUsage(key.id, 200, 1, second + ms);
+  client.recordUsage(key.id, 200, 1, second + 1000);
+  client.recordUsage(key.id, 200, 1, second + 1999);
+  await client.flush();
+  const event = (at: number) => ({ keyId: key.id, status: 200, latencyMs: 1, at });
+  expect(proxy.events).toEqual([
+    ...Array.from({ length: 10 }, () => event(second)),
+    event(second + 1000),
+    event(second + 1000),
+  ]);
+  expect(client.stats().usage).toMatchObject({ buffered: 0, accepted: 12, rejected: 0 });
+  expect(await expectUsage(portal.url, owner, key, { 200: 12 })).toEqual({ 200: 12 });
+  await client.close();
+});
+
 it('recordUsage: the JSON written out for a run is what JSON.stringify gives, escapes and fractions too', async () => {
   const key = await createKey(portal.url, owner);
   const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
-  const at = Date.now();
+  const at = wholeSecond(Date.now());
   const odd = 'no such "key" \\ é\u2028';
   client.recordUsage(key.id, 200, 7, at);
   client.recordUsage(odd, 200, 7, at);
   client.recordUsage(key.id, 503, 2.5, at);
-  client.recordUsage(key.id, 200, 0, at - 1);
+  client.recordUsage(key.id, 200, 0, at - 1000);
   await client.flush();
   expect(proxy.events).toEqual([
     { keyId: key.id, status: 200, latencyMs: 7, at },
     { keyId: odd, status: 200, latencyMs: 7, at },
     { keyId: key.id, status: 503, latencyMs: 2.5, at },
-    { keyId: key.id, status: 200, latencyMs: 0, at: at - 1 },
+    { keyId: key.id, status: 200, latencyMs: 0, at: at - 1000 },
   ]);
   // The portal read every event: the unknown key is the only one it rejected.
   expect(client.stats().usage).toMatchObject({ buffered: 0, accepted: 3, rejected: 1 });
