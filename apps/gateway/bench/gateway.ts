@@ -229,6 +229,21 @@ function processCpuMs(pid: number): number {
   }
 }
 
+/**
+ * The whole machine's busy CPU so far, in ms (/proc/stat: every process and the kernel, idle and
+ * iowait left out): what a variant's requests cost all told, the database's and the loopback's
+ * share included, which no one process's reading shows.
+ */
+function machineCpuMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
+  // cpu user nice system idle iowait irq softirq steal (guest time is already within user).
+  const [user, nice, system, , , irq, softirq, steal] = fields.slice(1, 9).map(Number);
+  return ((user! + nice! + system! + irq! + softirq! + steal!) * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ: /proc counts CPU time in ticks of 1/100 s on Linux. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** Redis's own CPU so far, in ms (INFO cpu), for the servers that call it on every request. */
 async function redisCpuMs(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');
@@ -494,6 +509,7 @@ async function main() {
       passThrough: pid(passThrough.child),
       sdkServers: pid(sdkChild.child),
       redis: () => redisCpuMs(redisInfo),
+      machine: () => Promise.resolve(machineCpuMs()),
       loadGenerator: () => {
         const { user, system } = process.cpuUsage();
         return Promise.resolve((user + system) / 1000);
@@ -523,7 +539,7 @@ async function main() {
       const order = rotated(groups, i).flatMap((g) => rotated(g, i));
       const r = {} as Record<Variant, number>;
       for (const v of order) {
-        const names: Meter[] = [...measuredBy[v], 'loadGenerator'];
+        const names: Meter[] = [...measuredBy[v], 'loadGenerator', 'machine'];
         const before = await Promise.all(names.map((m) => meters[m]()));
         const run = await load(targets[v], v);
         const after = await Promise.all(names.map((m) => meters[m]()));
@@ -542,7 +558,7 @@ async function main() {
       Object.fromEntries(
         Object.entries(cpu[v]).map(([m, ms]) => [m, Math.round((ms * 1000) / requests[v])]),
       );
-    console.log('CPU µs per request, by process (all rounds):');
+    console.log('CPU µs per request, by process and for the whole machine (all rounds):');
     for (const v of variants)
       console.log(
         `  ${v}: ${Object.entries(cpuPerRequest(v))
