@@ -215,15 +215,18 @@ async function load(target: Target, label: string): Promise<{ rps: number; reque
   return { rps: result.requests.total / SECONDS, requests: result.requests.total };
 }
 
+/** USER_HZ: /proc counts CPU time in ticks of 1/100 s on Linux. */
+const MS_PER_CLOCK_TICK = 10;
+
 /**
- * CPU time a process has used so far, in ms (utime + stime from /proc, clock ticks of 10 ms).
+ * CPU time a process has used so far, in ms (utime + stime from /proc, in clock ticks).
  * Unlike req/s, CPU per request hardly depends on what else the 2 cores are running.
  */
 function processCpuMs(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
+    return (Number(fields[11]) + Number(fields[12])) * MS_PER_CLOCK_TICK;
   } catch {
     return NaN;
   }
@@ -238,11 +241,8 @@ function machineCpuMs(): number {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/);
   // cpu user nice system idle iowait irq softirq steal (guest time is already within user).
   const [user, nice, system, , , irq, softirq, steal] = fields.slice(1, 9).map(Number);
-  return ((user! + nice! + system! + irq! + softirq! + steal!) * 1000) / CLOCK_TICKS_PER_SECOND;
+  return (user! + nice! + system! + irq! + softirq! + steal!) * MS_PER_CLOCK_TICK;
 }
-
-/** USER_HZ: /proc counts CPU time in ticks of 1/100 s on Linux. */
-const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Redis's own CPU so far, in ms (INFO cpu), for the servers that call it on every request. */
 async function redisCpuMs(redis: Redis): Promise<number> {
