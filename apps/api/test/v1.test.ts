@@ -468,6 +468,43 @@ describe('POST /v1/usage', () => {
     });
   });
 
+  it('counts an event with "count" as that many requests (beyond the contract), and refuses a count out of range', async () => {
+    // A service's equal requests of one second travel as one event: its "count" is how many.
+    const key = await newKey();
+    const at = t.clock.now().getTime();
+    const ok = { keyId: key.keyId, status: 200, latencyMs: 5, at, count: 40_000 };
+    const unknown = { keyId: '00000000-0000-4000-8000-000000000000', status: 200, count: 7 };
+    const res = await report([
+      ok,
+      ok,
+      { keyId: key.keyId, status: 429, count: 3 },
+      { keyId: key.keyId, status: 503, latencyMs: 9, count: 1 },
+      unknown,
+      unknown,
+      ...[0, -1, 2.5, '3', null, 100_001].map((count) => ({
+        keyId: key.keyId,
+        status: 200,
+        count,
+      })),
+    ]);
+    expect(res.status).toBe(200);
+    // accepted counts requests: 40,000 twice, 3 and 1.
+    expect(res.body.accepted).toBe(80_004);
+    // An event stands for its requests, but is refused once, by its own index.
+    expect(res.body.rejected.map((r) => r.index)).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(res.body.rejected[0]!.reason).toMatch(/no key/i);
+    for (const r of res.body.rejected.slice(2))
+      expect(r.reason).toMatch(/"count" must be .*1 to 100000/);
+    expect(await statusCounts(key)).toEqual({
+      totalRequests: 80_004,
+      statusCodes: [
+        { status: 200, count: 80_000 },
+        { status: 429, count: 3 },
+        { status: 503, count: 1 },
+      ],
+    });
+  });
+
   it("rejects the events of a deleted team's keys", async () => {
     const key = await newKey();
     await t.gql(`mutation($id: ID!) { deleteTeam(id: $id) }`, { id: key.teamId }, key.owner.token);

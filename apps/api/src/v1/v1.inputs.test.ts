@@ -111,11 +111,33 @@ describe('parseUsageBody', () => {
       ok: true,
       value: {
         runs: [
-          { index: 0, count: 2 },
-          { index: 3, count: 2 },
+          { index: 0, events: 2, requests: 2 },
+          { index: 3, events: 2, requests: 2 },
         ],
         keyIds: [keyId],
         rejected: [{ index: 2 }],
+      },
+    });
+  });
+});
+
+describe('parseUsageEvents', () => {
+  it('joins equal events into a run, but never events whose "count" differs', () => {
+    const now = new Date(1_764_374_400_500);
+    const e = { keyId, status: 200, latencyMs: 1 };
+    const parsed = parseUsageEvents(
+      { events: [{ ...e, count: 2 }, { ...e, count: 2 }, { ...e, count: 5 }, e, e] },
+      now,
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: {
+        runs: [
+          { index: 0, events: 2, requests: 4 },
+          { index: 2, events: 1, requests: 5 },
+          { index: 3, events: 2, requests: 2 },
+        ],
+        rejected: [],
       },
     });
   });

@@ -65,6 +65,8 @@ export interface UsageEvent {
   status: number;
   latencyMs?: number;
   at?: Date;
+  /** The requests this event stands for (its optional "count"; 1 when absent). */
+  count: number;
 }
 
 export const MAX_USAGE_EVENTS = 1000;
@@ -73,16 +75,23 @@ export const USAGE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** And this far ahead of the portal's clock (clocks of two machines differ a little). */
 export const USAGE_MAX_SKEW_MS = 5 * 60 * 1000;
 const MAX_LATENCY_MS = 60 * 60 * 1000;
-const EVENT_FIELDS = new Set(['keyId', 'status', 'latencyMs', 'at']);
+/**
+ * The most requests one event may stand for ("count", beyond the contract: see the README). A
+ * busy service's equal requests of one second travel as one event instead of thousands of copies.
+ */
+export const MAX_EVENT_COUNT = 100_000;
+const EVENT_FIELDS = new Set(['keyId', 'status', 'latencyMs', 'at', 'count']);
 
 /**
- * Events `index` to `index + count - 1` of the body, all the same event. A service reporting its
- * requests sends runs of equal events (the SDK's one key, status, latency and millisecond): each
- * run is checked, looked up and counted once, and still counts as `count` requests.
+ * Events `index` to `index + events - 1` of the body, all the same event. A service reporting its
+ * requests may send runs of equal events (one key, status, latency and second): each run is
+ * checked, looked up and counted once, and still counts as `requests` requests (each event's
+ * "count", 1 when absent).
  */
 export interface UsageRun {
   index: number;
-  count: number;
+  events: number;
+  requests: number;
   event: UsageEvent;
 }
 
@@ -99,7 +108,8 @@ export function parseUsageEvents(body: unknown, now: Date): Parsed<UsageBatch> {
   if (!isObject(body) || !Array.isArray(body.events))
     return {
       ok: false,
-      message: 'Send a JSON object: {"events": [{"keyId", "status", "latencyMs"?, "at"?}]}.',
+      message:
+        'Send a JSON object: {"events": [{"keyId", "status", "latencyMs"?, "at"?, "count"?}]}.',
     };
   if (Object.keys(body).length !== 1)
     return { ok: false, message: 'Send only "events" in the body.' };
@@ -118,7 +128,8 @@ export function parseUsageEvents(body: unknown, now: Date): Parsed<UsageBatch> {
   for (let index = 0; index < events.length; index++) {
     const raw = events[index];
     if (run !== undefined && sameAs(raw, sent!)) {
-      run.count += 1;
+      run.events += 1;
+      run.requests += run.event.count;
       continue;
     }
     const event = parseEvent(raw, now);
@@ -127,7 +138,7 @@ export function parseUsageEvents(body: unknown, now: Date): Parsed<UsageBatch> {
       run = undefined;
       continue;
     }
-    run = { index, count: 1, event };
+    run = { index, events: 1, requests: event.count, event };
     sent = raw as Record<string, unknown>;
     runs.push(run);
     keyIds.add(event.keyId);
@@ -206,6 +217,7 @@ function sameAs(raw: unknown, sent: Record<string, unknown>): boolean {
     raw.status === sent.status &&
     raw.latencyMs === sent.latencyMs &&
     raw.at === sent.at &&
+    raw.count === sent.count &&
     unknownFields(raw, EVENT_FIELDS) === undefined
   );
 }
@@ -213,15 +225,20 @@ function sameAs(raw: unknown, sent: Record<string, unknown>): boolean {
 /** The event, or why it is rejected. */
 function parseEvent(raw: unknown, now: Date): UsageEvent | string {
   if (!isObject(raw))
-    return 'An event must be an object: {"keyId", "status", "latencyMs"?, "at"?}.';
+    return 'An event must be an object: {"keyId", "status", "latencyMs"?, "at"?, "count"?}.';
   const unknown = unknownFields(raw, EVENT_FIELDS);
   if (unknown !== undefined) return `Unknown field ${unknown.map((f) => `"${f}"`).join(', ')}.`;
-  const { keyId, status, latencyMs, at } = raw;
+  const { keyId, status, latencyMs, at, count } = raw;
   if (typeof keyId !== 'string' || keyId === '' || keyId.length > 64)
     return '"keyId" must be the id of a key.';
   if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599)
     return '"status" must be an HTTP status: a whole number from 100 to 599.';
-  const event: UsageEvent = { keyId, status };
+  if (
+    count !== undefined &&
+    (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_EVENT_COUNT)
+  )
+    return `"count" must be a whole number from 1 to ${MAX_EVENT_COUNT}: the requests this event stands for.`;
+  const event: UsageEvent = { keyId, status, count: count ?? 1 };
   if (latencyMs !== undefined) {
     if (typeof latencyMs !== 'number' || !Number.isFinite(latencyMs) || latencyMs < 0)
       return '"latencyMs" must be a number of milliseconds, 0 or more.';

@@ -208,15 +208,15 @@ export function answerUsage(
   const { runs, keyIds, rejected } = parsed.value;
   return services.apiKeyAuth.teamsOf(keyIds).then((teams) => {
     let accepted = 0;
-    for (const { index, count, event } of runs) {
+    for (const { index, events, requests, event } of runs) {
       const teamId = teams.get(event.keyId);
       if (!teamId) {
-        for (let i = index; i < index + count; i++)
+        for (let i = index; i < index + events; i++)
           rejected.push({ index: i, reason: 'No key with this id belongs to a team.' });
         continue;
       }
-      record(services, teamId, event, count);
-      accepted += count;
+      record(services, teamId, event, requests);
+      accepted += requests;
     }
     rejected.sort((a, b) => a.index - b.index);
     return answered(200, { accepted, rejected });
