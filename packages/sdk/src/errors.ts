@@ -30,7 +30,12 @@ export type PortalErrorCode =
   /** Some usage events were rejected by the portal (a key of no team, a status out of range). */
   | 'USAGE_REJECTED'
   /** Usage events were dropped: the buffer was full, or the reporter was closed. */
-  | 'USAGE_DROPPED';
+  | 'USAGE_DROPPED'
+  /**
+   * The portal does not take the `"count"` of a usage event (it is older than this SDK): nothing
+   * is lost, the requests are sent again one event each, and so from then on.
+   */
+  | 'USAGE_COUNT_UNSUPPORTED';
 
 /** A failure of the transport or of the portal, with the HTTP status when there was one. */
 export class PortalError extends Error {

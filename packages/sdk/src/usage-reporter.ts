@@ -7,7 +7,10 @@ export interface UsageReporterOptions {
   flushIntervalMs?: number;
   /** Events per request (the portal takes at most 1,000); a full batch is sent at once. Default 1000. */
   maxBatchSize?: number;
-  /** Events kept while the portal is away; past it new events are dropped (and counted). Default 100,000. */
+  /**
+   * Buffer entries kept while the portal is away (recorded requests equal to one of the last few,
+   * to the second, share an entry); past it new ones are dropped (and counted). Default 100,000.
+   */
   maxBufferedEvents?: number;
   /** First retry delay after a failed send; doubles up to maxRetryDelayMs. Default 500 ms. */
   retryDelayMs?: number;
@@ -16,13 +19,13 @@ export interface UsageReporterOptions {
 }
 
 export interface UsageReporterStats {
-  /** Events waiting to be sent. */
+  /** Requests waiting to be sent. */
   buffered: number;
-  /** Events the portal accepted. */
+  /** Requests the portal accepted. */
   accepted: number;
   /** Events the portal rejected (a key of no team, a status out of range). */
   rejected: number;
-  /** Events dropped: the buffer was full, or the portal refused a whole batch (400, 401, 404). */
+  /** Requests dropped: the buffer was full, or the portal refused a whole batch (400, 401, 404). */
   dropped: number;
 }
 
@@ -33,9 +36,10 @@ interface UsageAnswer {
 
 /**
  * Events in the buffer: one event repeated `count` times. The middleware's events of one key that
- * end in the same millisecond with the same status and latency share a run (see record), so a
- * busy server keeps one small object per run instead of one per request; the batch still carries
- * one event per request, as `/v1/usage` counts them, each run's JSON made once and repeated.
+ * end in the same second with the same status and latency share a run (see record), so a busy
+ * server keeps one small object per run instead of one per request. A run travels as one event
+ * with `"count"` (the portal's extension of the contract: see MAX_EVENT_COUNT), or, to a portal
+ * without it, as one event per request, its JSON made once and repeated.
  */
 interface Run {
   event: UsageEvent;
@@ -47,6 +51,17 @@ interface Run {
 
 /** How many of the latest runs an event recorded may join. */
 const RECENT_RUNS = 4;
+
+/**
+ * The most requests one event of `/v1/usage` may stand for: its optional `"count"`, which this
+ * repository's portal takes beyond the contract (a run of more goes as several events). The
+ * profile of figure 4 (bench:gateway) showed one event per request, written, posted and ingested,
+ * costing a busy server more than its key check; a run's count costs it nothing.
+ */
+export const MAX_EVENT_COUNT = 100_000;
+
+/** The portal's reason for an event with a field it does not know: an older portal and `"count"`. */
+const COUNT_UNKNOWN = /unknown field .*"count"/i;
 
 /**
  * Usage events in batches to `POST /v1/usage`: every second or at a full batch, one request at a
@@ -67,6 +82,11 @@ export class UsageReporter {
   /** The key of the last run written out, and its JSON (a busy key's runs share both). */
   private lastKeyId: string | undefined;
   private lastKeyJson = '';
+  /**
+   * Whether runs go as one event with `"count"`; false once the portal rejected a count (a portal
+   * older than the field), and from then on each request is an event of its own.
+   */
+  private counted = true;
 
   constructor(
     private readonly transport: Transport,
@@ -96,7 +116,7 @@ export class UsageReporter {
    * removes only the counts it took).
    */
   record(keyId: string, status: number, latencyMs: number, at: number): void {
-    if (!this.room()) return;
+    if (this.closed) return this.drop(1, 'the reporter is closed');
     // To the second: the portal counts by the minute, which a second never straddles, and a busy
     // second's equal events then make one run (one JSON for the SDK, one parse for the portal)
     // instead of one per millisecond. A fraction or NaN stays as given (sent as JSON.stringify does).
@@ -118,14 +138,21 @@ export class UsageReporter {
         return;
       }
     }
+    if (!this.room()) return;
     runs.push({ event: { keyId, status, latencyMs, at }, count: 1, joinable: true });
     this.added();
   }
 
+  /** Whether a new buffer entry may be made (the buffer holds entries, whatever their counts). */
   private room(): boolean {
-    if (!this.closed && this.buffered < this.o.maxBufferedEvents) return true;
+    if (!this.closed && this.runs.length < this.o.maxBufferedEvents) return true;
     this.drop(1, this.closed ? 'the reporter is closed' : 'the usage buffer is full');
     return false;
+  }
+
+  /** Whether a whole batch is waiting: entries, or requests when each goes as its own event. */
+  private full(): boolean {
+    return (this.counted ? this.runs.length : this.buffered) >= this.o.maxBatchSize;
   }
 
   private added(): void {
@@ -137,7 +164,7 @@ export class UsageReporter {
     }
     // While a batch is on its way, tick() would return at once: no promise per request for it
     // (the send's end looks at the buffer again).
-    if (this.buffered >= this.o.maxBatchSize && !this.sending) void this.tick();
+    if (!this.sending && this.full()) void this.tick();
   }
 
   stats(): UsageReporterStats {
@@ -180,7 +207,7 @@ export class UsageReporter {
     try {
       await this.send();
       // More than a batch waiting: go on without waiting for the next tick.
-      if (this.buffered >= this.o.maxBatchSize) void this.tick();
+      if (this.full()) void this.tick();
     } catch (error) {
       if (!(error instanceof PortalError)) throw error;
       this.onError(error);
@@ -198,13 +225,29 @@ export class UsageReporter {
    */
   private send(): Promise<void> {
     const taken: number[] = [];
+    /** The batch's events that carry a "count", by their index in it (see unCounted). */
+    const withCount = new Map<number, { run: Run; count: number }>();
+    const max = this.o.maxBatchSize;
     let json = '{"events":[';
+    let events = 0;
     let size = 0;
-    for (let i = 0; i < this.runs.length && size < this.o.maxBatchSize; i++) {
+    for (let i = 0; i < this.runs.length && events < max; i++) {
       const r = this.runs[i]!;
-      const n = Math.min(r.count, this.o.maxBatchSize - size);
       const one = (r.json ??= r.joinable ? this.recordedJson(r.event) : JSON.stringify(r.event));
-      json += (size > 0 ? ',' : '') + (n === 1 ? one : `${one},`.repeat(n - 1) + one);
+      let n = 0;
+      if (this.counted) {
+        // One event per MAX_EVENT_COUNT requests of the run, as many as the batch has room for.
+        for (; n < r.count && events < max; events++) {
+          const count = Math.min(r.count - n, MAX_EVENT_COUNT);
+          if (count > 1) withCount.set(events, { run: r, count });
+          json += (events > 0 ? ',' : '') + (count === 1 ? one : withCountJson(one, count));
+          n += count;
+        }
+      } else {
+        n = Math.min(r.count, max - events);
+        json += (events > 0 ? ',' : '') + (n === 1 ? one : `${one},`.repeat(n - 1) + one);
+        events += n;
+      }
       taken.push(n);
       size += n;
     }
@@ -221,13 +264,14 @@ export class UsageReporter {
         remove();
         this.failures = 0;
         this.notBefore = 0;
+        const rejected = this.unCounted(answer.rejected, withCount);
         this.counts.accepted += answer.accepted;
-        this.counts.rejected += answer.rejected.length;
-        if (answer.rejected.length > 0)
+        this.counts.rejected += rejected.length;
+        if (rejected.length > 0)
           this.onError(
             new PortalError(
               'USAGE_REJECTED',
-              `The portal rejected ${answer.rejected.length} of ${batch.length} usage events: ${answer.rejected
+              `The portal rejected ${rejected.length} of ${events} usage events: ${rejected
                 .slice(0, 3)
                 .map((r) => `#${r.index} ${r.reason}`)
                 .join('; ')}`,
@@ -252,6 +296,37 @@ export class UsageReporter {
       },
     );
     return run;
+  }
+
+  /**
+   * The rejections of a batch but those of a "count" the portal does not know (a portal older
+   * than the field): their requests go back into the buffer, and from then on every request is
+   * sent as an event of its own, as the contract has it. Nothing is lost on the way.
+   */
+  private unCounted(
+    rejected: UsageAnswer['rejected'],
+    withCount: Map<number, { run: Run; count: number }>,
+  ): UsageAnswer['rejected'] {
+    if (withCount.size === 0) return rejected;
+    const kept = rejected.filter((r) => {
+      const sent = withCount.get(r.index);
+      if (!sent || !COUNT_UNKNOWN.test(r.reason)) return true;
+      const { run, count } = sent;
+      this.runs.push({ event: run.event, count, joinable: false, json: run.json });
+      this.buffered += count;
+      return false;
+    });
+    if (kept.length < rejected.length && this.counted) {
+      this.counted = false;
+      this.onError(
+        new PortalError(
+          'USAGE_COUNT_UNSUPPORTED',
+          'The portal does not take "count" in usage events (it is older than this SDK): each request is now sent as an event of its own.',
+          200,
+        ),
+      );
+    }
+    return kept;
   }
 
   /**
@@ -293,6 +368,9 @@ export class UsageReporter {
       );
   }
 }
+
+/** An event's JSON with `"count"` added (JSON.stringify's text of an object ends in its brace). */
+const withCountJson = (one: string, count: number) => `${one.slice(0, -1)},"count":${count}}`;
 
 function parseAnswer(value: unknown): UsageAnswer {
   const v = value as Partial<UsageAnswer> | null;

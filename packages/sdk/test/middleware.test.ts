@@ -15,7 +15,7 @@ import {
   type Portal,
   type TestKey,
 } from './support/portal';
-import { startProxy, type Proxy } from './support/proxy';
+import { expand, startProxy, type Proxy } from './support/proxy';
 
 let portal: Portal;
 let proxy: Proxy;
@@ -246,7 +246,7 @@ describe.each<Framework>(['http', 'express', 'fastify'])('%s', (framework) => {
       expect((await keyUsage(portal.url, owner, key)).byStatus).toEqual(counts);
 
     // And the real time taken: /slow waits 120 ms.
-    const slow = proxy.events.filter((e) => e.keyId === counted.id);
+    const slow = expand(proxy.events).filter((e) => e.keyId === counted.id);
     expect(slow).toHaveLength(paths.length);
     expect(Math.max(...slow.map((e) => e.latencyMs ?? 0))).toBeGreaterThanOrEqual(110);
     expect(errors.filter((e) => e.code.startsWith('USAGE_'))).toEqual([]);

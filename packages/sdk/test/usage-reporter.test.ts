@@ -1,6 +1,7 @@
 // Usage reports against the real portal: batches of at most 1,000, sent every second or at once
 // when a batch is full, kept and retried with backoff while the portal is away, bounded, and
-// flushed on close. The proxy in front of the portal plays the outage and sees each batch.
+// flushed on close; a run of equal requests as one event with "count", and without it to a
+// portal that does not take it. The proxy in front of the portal plays the outage and sees each batch.
 import { createPortalClient, type PortalClientOptions, type PortalError } from '../src';
 import {
   createKey,
@@ -12,7 +13,7 @@ import {
   type Portal,
   type TestKey,
 } from './support/portal';
-import { startProxy, type Proxy } from './support/proxy';
+import { expand, startProxy, type Proxy } from './support/proxy';
 
 let portal: Portal;
 let proxy: Proxy;
@@ -77,19 +78,22 @@ it('a full batch of 1,000 goes at once; more is split into batches of at most 1,
   await client.close();
 });
 
-it('recordUsage: equal events share a buffer entry, yet each is sent and counted', async () => {
+it('recordUsage: equal events share a buffer entry, sent as one event with "count"; each request counts', async () => {
   const key = await createKey(portal.url, owner);
   const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
   const at = wholeSecond(Date.now());
   for (let i = 0; i < 600; i++) client.recordUsage(key.id, 200, 3, at);
   client.recordUsage(key.id, 404, 3, at);
-  // The first 1,000 leave at once (a full batch): recorded while it is on its way, these join.
   for (let i = 0; i < 600; i++) client.recordUsage(key.id, 200, 3, at);
-  expect(client.stats().usage.buffered + client.stats().usage.accepted).toBe(1201);
+  // Two entries are no full batch: nothing leaves before the flush.
+  await sleep(100);
+  expect(proxy.batches).toEqual([]);
+  expect(client.stats().usage.buffered).toBe(1201);
   await client.flush();
-  expect(proxy.batches).toEqual([1000, 201]);
-  expect(proxy.events).toHaveLength(1201);
-  expect(proxy.events[0]).toEqual({ keyId: key.id, status: 200, latencyMs: 3, at });
+  expect(proxy.events).toEqual([
+    { keyId: key.id, status: 200, latencyMs: 3, at, count: 1200 },
+    { keyId: key.id, status: 404, latencyMs: 3, at },
+  ]);
   expect(client.stats().usage).toEqual({ buffered: 0, accepted: 1201, rejected: 0, dropped: 0 });
   expect(await expectUsage(portal.url, owner, key, { 200: 1200, 404: 1 })).toEqual({
     200: 1200,
@@ -111,7 +115,7 @@ it('recordUsage: interleaved events each keep their own status and latency', asy
   for (const e of sent) client.recordUsage(e.keyId, e.status, e.latencyMs, e.at);
   await client.flush();
   const order = (e: { status: number; latencyMs?: number }) => e.status * 1000 + (e.latencyMs ?? 0);
-  expect([...proxy.events].sort((a, b) => order(a) - order(b))).toEqual(
+  expect(expand(proxy.events).sort((a, b) => order(a) - order(b))).toEqual(
     [...sent].sort((a, b) => order(a) - order(b)),
   );
   await client.close();
@@ -127,9 +131,8 @@ it('recordUsage: `at` is sent to the second, so the equal events of a second are
   await client.flush();
   const event = (at: number) => ({ keyId: key.id, status: 200, latencyMs: 1, at });
   expect(proxy.events).toEqual([
-    ...Array.from({ length: 10 }, () => event(second)),
-    event(second + 1000),
-    event(second + 1000),
+    { ...event(second), count: 10 },
+    { ...event(second + 1000), count: 2 },
   ]);
   expect(client.stats().usage).toMatchObject({ buffered: 0, accepted: 12, rejected: 0 });
   expect(await expectUsage(portal.url, owner, key, { 200: 12 })).toEqual({ 200: 12 });
@@ -154,6 +157,44 @@ it('recordUsage: the JSON written out for a run is what JSON.stringify gives, es
   ]);
   // The portal read every event: the unknown key is the only one it rejected.
   expect(client.stats().usage).toMatchObject({ buffered: 0, accepted: 3, rejected: 1 });
+  await client.close();
+});
+
+it('recordUsage: a run of more than 100,000 requests goes as several events of at most 100,000', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
+  const at = wholeSecond(Date.now());
+  for (let i = 0; i < 250_001; i++) client.recordUsage(key.id, 200, 1, at);
+  await client.flush();
+  expect(proxy.events.map((e) => e.count)).toEqual([100_000, 100_000, 50_001]);
+  expect(client.stats().usage).toEqual({ buffered: 0, accepted: 250_001, rejected: 0, dropped: 0 });
+  expect(await expectUsage(portal.url, owner, key, { 200: 250_001 })).toEqual({ 200: 250_001 });
+  await client.close();
+});
+
+it('to a portal without "count", the refused events are sent again one per request, and so on after: nothing lost', async () => {
+  const key = await createKey(portal.url, owner);
+  const { client, errors } = reporter({ usage: { flushIntervalMs: 60_000 } });
+  proxy.mode = 'noCount';
+  const at = wholeSecond(Date.now());
+  for (let i = 0; i < 5; i++) client.recordUsage(key.id, 200, 2, at);
+  client.recordUsage(key.id, 404, 2, at);
+  client.recordUsage('no-such-key', 200, 2, at);
+  await client.flush();
+  // The first batch: the run of 5 refused for its "count", the 404 taken, the unknown key rejected.
+  expect(proxy.batches).toEqual([2, 5]);
+  expect(errors.map((e) => e.code).sort()).toEqual(['USAGE_COUNT_UNSUPPORTED', 'USAGE_REJECTED']);
+  expect(errors.find((e) => e.code === 'USAGE_REJECTED')?.message).toMatch(/1 of 3 .*#2 /);
+  for (let i = 0; i < 3; i++) client.recordUsage(key.id, 201, 2, at);
+  await client.flush();
+  expect(proxy.batches).toEqual([2, 5, 3]);
+  expect(proxy.events.every((e) => !('count' in e))).toBe(true);
+  expect(client.stats().usage).toEqual({ buffered: 0, accepted: 9, rejected: 1, dropped: 0 });
+  expect(await expectUsage(portal.url, owner, key, { 200: 5, 201: 3, 404: 1 })).toEqual({
+    200: 5,
+    201: 3,
+    404: 1,
+  });
   await client.close();
 });
 
