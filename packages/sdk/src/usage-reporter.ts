@@ -44,13 +44,10 @@ interface UsageAnswer {
 interface Run {
   event: UsageEvent;
   count: number;
-  /** Only runs made by record() take more events (an event given to add() is sent as given). */
+  /** Made by record(), so in its index and written by recordedJson (add()'s go as given). */
   joinable: boolean;
   json?: string;
 }
-
-/** How many of the latest runs an event recorded may join. */
-const RECENT_RUNS = 4;
 
 /**
  * The most requests one event of `/v1/usage` may stand for: its optional `"count"`, which this
@@ -82,6 +79,9 @@ export class UsageReporter {
   /** The key of the last run written out, and its JSON (a busy key's runs share both). */
   private lastKeyId: string | undefined;
   private lastKeyJson = '';
+  /** The runs record() made in the second `indexAt`: by key, then by latency * 1000 + status. */
+  private readonly index = new Map<string, Map<number, Run>>();
+  private indexAt = NaN;
   /**
    * Whether runs go as one event with `"count"`; false once the portal rejected a count (a portal
    * older than the field), and from then on each request is an event of its own.
@@ -110,10 +110,11 @@ export class UsageReporter {
   }
 
   /**
-   * Queues `{keyId, status, latencyMs, at}` (the middleware's hot path): an event equal to one of
-   * the last few recorded adds to its run instead of making an object. The order of events within
-   * a batch means nothing to the portal; a run in a batch on its way may still grow (the batch
-   * removes only the counts it took).
+   * Queues `{keyId, status, latencyMs, at}` (the middleware's hot path): an event equal to one
+   * recorded earlier in the same second adds to its run instead of making an object, whatever
+   * came between (concurrent requests' latencies interleave: 0, 12, 3, 0 ms…). The order of
+   * events within a batch means nothing to the portal; a run in a batch on its way may still grow
+   * (the batch removes only the counts it took).
    */
   record(keyId: string, status: number, latencyMs: number, at: number): void {
     if (this.closed) return this.drop(1, 'the reporter is closed');
@@ -121,25 +122,39 @@ export class UsageReporter {
     // second's equal events then make one run (one JSON for the SDK, one parse for the portal)
     // instead of one per millisecond. A fraction or NaN stays as given (sent as JSON.stringify does).
     if (Number.isSafeInteger(at)) at -= at % 1000;
-    // The last few runs, not only the last: concurrent requests' latencies interleave (0, 1, 0 ms…).
-    const { runs } = this;
-    for (let i = runs.length - 1; i >= 0 && i >= runs.length - RECENT_RUNS; i--) {
-      const r = runs[i]!;
-      const e = r.event;
-      if (
-        r.joinable &&
-        e.at === at &&
-        e.latencyMs === latencyMs &&
-        e.status === status &&
-        e.keyId === keyId
-      ) {
+    // The middleware's whole numbers find their run in the second's index; anything else (a
+    // fraction, NaN) makes a run of its own.
+    const slot =
+      Number.isSafeInteger(at) &&
+      Number.isSafeInteger(latencyMs) &&
+      latencyMs >= 0 &&
+      Number.isSafeInteger(status) &&
+      status >= 0 &&
+      status < 1000
+        ? latencyMs * 1000 + status
+        : -1;
+    let byKey: Map<number, Run> | undefined;
+    if (slot >= 0) {
+      if (at !== this.indexAt) {
+        this.index.clear();
+        this.indexAt = at;
+      }
+      byKey = this.index.get(keyId);
+      const r = byKey?.get(slot);
+      // A run whose count is 0 has left with its batch (remove() drops it from the buffer).
+      if (r !== undefined && r.count > 0) {
         r.count++;
         this.added();
         return;
       }
     }
     if (!this.room()) return;
-    runs.push({ event: { keyId, status, latencyMs, at }, count: 1, joinable: true });
+    const run: Run = { event: { keyId, status, latencyMs, at }, count: 1, joinable: true };
+    this.runs.push(run);
+    if (slot >= 0) {
+      if (byKey === undefined) this.index.set(keyId, (byKey = new Map()));
+      byKey.set(slot, run);
+    }
     this.added();
   }
 

@@ -121,6 +121,35 @@ it('recordUsage: interleaved events each keep their own status and latency', asy
   await client.close();
 });
 
+it('recordUsage: the equal requests of a second make one event, whatever came between them', async () => {
+  const key = await createKey(portal.url, owner);
+  const other = await createKey(portal.url, owner);
+  const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
+  const at = wholeSecond(Date.now());
+  // 2,000 requests of two keys, 40 latencies and two statuses, shuffled as concurrent ones end.
+  const sent = Array.from({ length: 2000 }, (_, i) => ({
+    keyId: i % 2 ? key.id : other.id,
+    status: i % 7 ? 200 : 500,
+    latencyMs: (i * 37) % 40,
+    at: at + (i % 1000),
+  }));
+  for (let i = sent.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [sent[i], sent[j]] = [sent[j]!, sent[i]!];
+  }
+  for (const e of sent) client.recordUsage(e.keyId, e.status, e.latencyMs, e.at);
+  await client.flush();
+  const distinct = new Set(sent.map((e) => `${e.keyId} ${e.status} ${e.latencyMs}`));
+  expect(proxy.events).toHaveLength(distinct.size);
+  const order = (e: { keyId: string; status: number; latencyMs?: number }) =>
+    `${e.keyId} ${e.status} ${String(e.latencyMs).padStart(2, '0')}`;
+  const sorted = (list: { keyId: string; status: number; latencyMs?: number }[]) =>
+    [...list].sort((a, b) => order(a).localeCompare(order(b)));
+  expect(sorted(expand(proxy.events))).toEqual(sorted(sent.map((e) => ({ ...e, at }))));
+  expect(client.stats().usage).toEqual({ buffered: 0, accepted: 2000, rejected: 0, dropped: 0 });
+  await client.close();
+});
+
 it('recordUsage: `at` is sent to the second, so the equal events of a second are one run; each still counts', async () => {
   const key = await createKey(portal.url, owner);
   const { client } = reporter({ usage: { flushIntervalMs: 60_000 } });
