@@ -152,8 +152,9 @@ const [OPEN, CLOSE, COMMA, BRACKET] = [0x7b, 0x7d, 0x2c, 0x5d];
 /**
  * The value JSON.parse gives for a /v1/usage body (INVALID when it is not strict JSON), made
  * cheaply for the body services send: `{"events":[…]}` without white space, whose events come
- * in runs of the same bytes (the SDK repeats one event's JSON for each request of the same key,
- * status, latency and millisecond). Each run's first event is parsed, and every element of the
+ * in runs of the same bytes (a service that sends one event per request repeats one event's JSON
+ * for each request of the same key, status, latency and second: the SDK does so for a portal
+ * without "count"). Each run's first event is parsed, and every element of the
  * run is that one object; the others are only compared with it (memcmp). A batch of 1,000
  * events costs a few dozen small parses instead of 1,000 objects. parseUsageEvents never
  * changes an event, so sharing one is safe. Events are cut at "{", "}" and "," bytes, which
