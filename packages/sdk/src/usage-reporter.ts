@@ -152,7 +152,7 @@ export class UsageReporter {
     const run: Run = { event: { keyId, status, latencyMs, at }, count: 1, joinable: true };
     this.runs.push(run);
     if (slot >= 0) {
-      if (byKey === undefined) this.index.set(keyId, (byKey = new Map()));
+      if (byKey === undefined) this.index.set(keyId, (byKey = new Map<number, Run>()));
       byKey.set(slot, run);
     }
     this.added();
