@@ -661,7 +661,7 @@ async function main() {
     ratio(
       4,
       'an http server with the SDK middleware (warm cache) vs without',
-      'req/s of a node:http server behind withPartnerAuth (a key without limits, so its verify answer is cached; every request reported to /v1/usage of the real portal) over req/s of the same server bare, both in one child process; median of per-round ratios',
+      'req/s of a node:http server behind withPartnerAuth (a key without limits, so its verify answer is cached; every request reported to /v1/usage of the real portal, the equal requests of a second as one event with a count) over req/s of the same server bare, both in one child process; median of per-round ratios',
       'sdk',
       'sdkBare',
       0.9,
