@@ -8,8 +8,9 @@ export interface UsageReporterOptions {
   /** Events per request (the portal takes at most 1,000); a full batch is sent at once. Default 1000. */
   maxBatchSize?: number;
   /**
-   * Buffer entries kept while the portal is away (recorded requests equal to one of the last few,
-   * to the second, share an entry); past it new ones are dropped (and counted). Default 100,000.
+   * Buffer entries kept while the portal is away (the requests recorded in one second with the
+   * same key, status and latency share an entry); past it new ones are dropped (and counted).
+   * Default 100,000.
    */
   maxBufferedEvents?: number;
   /** First retry delay after a failed send; doubles up to maxRetryDelayMs. Default 500 ms. */
