@@ -122,11 +122,12 @@ export class UsageReporter {
     // To the second: the portal counts by the minute, which a second never straddles, and a busy
     // second's equal events then make one run (one JSON for the SDK, one parse for the portal)
     // instead of one per millisecond. A fraction or NaN stays as given (sent as JSON.stringify does).
-    if (Number.isSafeInteger(at)) at -= at % 1000;
+    const wholeAt = Number.isSafeInteger(at);
+    if (wholeAt) at -= at % 1000;
     // The middleware's whole numbers find their run in the second's index; anything else (a
     // fraction, NaN) makes a run of its own.
     const slot =
-      Number.isSafeInteger(at) &&
+      wholeAt &&
       Number.isSafeInteger(latencyMs) &&
       latencyMs >= 0 &&
       Number.isSafeInteger(status) &&

@@ -68,27 +68,30 @@ export async function startProxy(target: string): Promise<Proxy> {
         const path = req.url ?? '/';
         proxy.hits[path] = (proxy.hits[path] ?? 0) + 1;
         let body = Buffer.concat(chunks);
+        const headers = { ...req.headers, host: new URL(target).host };
         // noCount: the events with "count" are the old portal's rejections; the others go on.
+        const oldPortal = proxy.mode === 'noCount' && path === '/v1/usage';
         const refused: UsageAnswer['rejected'] = [];
         const passed: number[] = [];
-        if (proxy.mode === 'noCount' && path === '/v1/usage') {
+        if (oldPortal) {
           const { events } = JSON.parse(body.toString()) as { events: UsageEvent[] };
           events.forEach((e, index) => {
             if ('count' in e) refused.push({ index, reason: 'Unknown field "count".' });
             else passed.push(index);
           });
           body = Buffer.from(JSON.stringify({ events: passed.map((i) => events[i]) }));
+          headers['content-length'] = String(body.length);
         }
-        const headers = { ...req.headers, host: new URL(target).host };
-        headers['content-length'] = String(body.length);
         const upstream = http.request(`${target}${path}`, { method: req.method, headers }, (up) => {
-          if (path !== '/v1/usage' || up.statusCode !== 200) {
+          if (path === '/v1/usage' && up.statusCode === 200) {
+            const { events } = JSON.parse(body.toString()) as { events: UsageEvent[] };
+            proxy.batches.push(events.length);
+            proxy.events.push(...events);
+          }
+          if (!oldPortal || up.statusCode !== 200) {
             res.writeHead(up.statusCode ?? 502, up.headers);
             return up.pipe(res);
           }
-          const { events } = JSON.parse(body.toString()) as { events: UsageEvent[] };
-          proxy.batches.push(events.length);
-          proxy.events.push(...events);
           const answer: Buffer[] = [];
           up.on('data', (c: Buffer) => answer.push(c));
           up.on('end', () => {
@@ -98,7 +101,7 @@ export async function startProxy(target: string): Promise<Proxy> {
               ...a.rejected.map((r) => ({ ...r, index: passed[r.index] ?? r.index })),
             ].sort((x, y) => x.index - y.index);
             res.writeHead(200, { 'content-type': 'application/json' });
-            res.end(JSON.stringify(refused.length ? { ...a, rejected } : a));
+            res.end(JSON.stringify({ ...a, rejected }));
           });
         });
         upstream.on('error', () => res.destroy());
